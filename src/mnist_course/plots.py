@@ -1,0 +1,144 @@
+"""The figures every lesson draws: digit grids, learning curves, confusion matrices, mistakes.
+
+Each function returns the matplotlib Figure. In a notebook it is shown when the cell ends; keep
+the result in a variable (``fig = ...``) rather than ending the line with ``;``, which hides the
+text repr in Jupyter but not under the test runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from mnist_course.data import IMAGE_SHAPE
+from mnist_course.evaluation import NUM_CLASSES, confusion_matrix
+
+
+def _check_images(images: np.ndarray) -> np.ndarray:
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3 or images.shape[1:] != IMAGE_SHAPE:
+        raise ValueError(
+            f"expected 28x28 grayscale digits of shape (n, 28, 28) or (n, 28, 28, 1), "
+            f"got shape {images.shape}"
+        )
+    return images
+
+
+def plot_digits(
+    images: np.ndarray,
+    labels: Sequence[int] | np.ndarray | None = None,
+    columns: int = 10,
+    size: float = 1.0,
+) -> Figure:
+    """A grid of digits in ink-on-paper colours, each titled with its label when labels are given."""
+    images = _check_images(images)
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    rows = max(1, -(-len(images) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.15), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < len(images):
+            ax.imshow(images[index], cmap="binary")
+            if labels is not None:
+                ax.set_title(str(labels[index]), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_learning_curves(
+    histories: Mapping[str, Mapping[str, Sequence[float]]] | Mapping[str, Sequence[float]],
+    metrics: Sequence[str] = ("loss", "accuracy"),
+) -> Figure:
+    """Loss and accuracy per epoch: training dashed, validation solid, one colour per model.
+
+    Pass ``history.history`` from ``model.fit`` for one model, or ``{"name": history.history, ...}``
+    to overlay several. Training figures are averaged over each epoch while the weights change,
+    validation figures are measured at its end, so the two are about half an epoch apart.
+    """
+    if all(isinstance(value, Mapping) for value in histories.values()):
+        named = dict(histories)
+    else:
+        named = {"": histories}
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics):
+        for (name, history), colour in zip(named.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+            for key, style, split in ((metric, "--", "training"), (f"val_{metric}", "-", "validation")):
+                if key not in history:
+                    raise KeyError(
+                        f"history {name!r} has no {key!r} (it has {sorted(history)}); compile with "
+                        f"metrics=['{metric}'] and pass validation_data to fit()"
+                    )
+                values = history[key]
+                label = f"{name} {split}".strip()
+                ax.plot(range(1, len(values) + 1), values, style, color=colour, marker="o", ms=3, label=label)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> Figure:
+    """Counts beside row-normalised percentages (each row sums to 100% of that true digit)."""
+    counts = confusion_matrix(y_true, y_pred)
+    percent = 100 * counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
+    panels = ((counts, "counts", "{:d}"), (percent, "% of each true digit", "{:.1f}"))
+    for ax, (values, title, fmt) in zip(axes, panels):
+        shown = np.log1p(values) if values is counts else values
+        ax.imshow(shown, cmap="Blues")
+        threshold = shown.max() / 2
+        for true in range(NUM_CLASSES):
+            for predicted in range(NUM_CLASSES):
+                value = values[true, predicted]
+                if value:
+                    colour = "white" if shown[true, predicted] > threshold else "black"
+                    text = fmt.format(int(value)) if values is counts else fmt.format(value)
+                    ax.text(predicted, true, text, ha="center", va="center", fontsize=7, color=colour)
+        ax.set_xticks(range(NUM_CLASSES))
+        ax.set_yticks(range(NUM_CLASSES))
+        ax.set_xlabel("predicted digit")
+        ax.set_ylabel("true digit")
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_misclassified(
+    images: np.ndarray, y_true: np.ndarray, probabilities: np.ndarray, count: int = 20, columns: int = 10
+) -> Figure:
+    """The ``count`` mistakes the model was most sure of: true label, prediction and confidence.
+
+    Sorting by confidence puts the instructive cases first: digits the model got wrong while
+    being almost certain, often because the writing is ambiguous or the label itself is doubtful.
+    """
+    images = _check_images(images)
+    probabilities = np.asarray(probabilities)
+    y_true = np.asarray(y_true)
+    if probabilities.shape != (len(images), NUM_CLASSES) or y_true.shape != (len(images),):
+        raise ValueError(
+            f"expected {len(images)} labels and a ({len(images)}, 10) array of probabilities, got "
+            f"{y_true.shape} and {probabilities.shape}; pass model.predict(x) as probabilities"
+        )
+    predicted = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    wrong = np.flatnonzero(predicted != y_true)
+    wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:count]
+    rows = max(1, -(-len(wrong) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.2, rows * 1.5), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, index in zip(axes.flat, wrong):
+        ax.imshow(images[index], cmap="binary")
+        ax.set_title(
+            f"true {y_true[index]}\npred {predicted[index]} {confidence[index]:.0%}", fontsize=8, color="firebrick"
+        )
+    fig.tight_layout()
+    return fig

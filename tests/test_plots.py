@@ -1,0 +1,99 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from mnist_course.plots import (  # noqa: E402
+    plot_confusion_matrix,
+    plot_digits,
+    plot_learning_curves,
+    plot_misclassified,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def digits(n):
+    return np.random.default_rng(0).integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+
+
+def test_plot_digits_draws_each_image_with_its_label():
+    fig = plot_digits(digits(12), labels=list(range(12)), columns=5)
+    drawn = [ax for ax in fig.axes if ax.images]
+    assert len(drawn) == 12 and len(fig.axes) == 15
+    assert [ax.get_title() for ax in drawn] == [str(i) for i in range(12)]
+
+
+def test_plot_digits_accepts_a_channel_axis():
+    fig = plot_digits(digits(3)[..., None])
+    assert sum(1 for ax in fig.axes if ax.images) == 3
+
+
+@pytest.mark.parametrize("shape", [(3, 32, 32), (3, 28, 28, 3), (28, 28)])
+def test_plot_digits_rejects_images_that_are_not_digits(shape):
+    with pytest.raises(ValueError, match="28x28 grayscale"):
+        plot_digits(np.zeros(shape, np.uint8))
+
+
+def test_plot_digits_rejects_unpaired_labels():
+    with pytest.raises(ValueError, match="3 images but 2 labels"):
+        plot_digits(digits(3), labels=[1, 2])
+
+
+HISTORY = {"loss": [0.5, 0.3, 0.2], "val_loss": [0.4, 0.3, 0.25], "accuracy": [0.8, 0.9, 0.95], "val_accuracy": [0.85, 0.9, 0.93]}
+
+
+def test_learning_curves_plot_training_dashed_validation_solid():
+    fig = plot_learning_curves(HISTORY)
+    loss_ax, accuracy_ax = fig.axes
+    styles = {line.get_label(): line.get_linestyle() for line in loss_ax.lines}
+    assert styles == {"training": "--", "validation": "-"}
+    assert list(accuracy_ax.lines[1].get_ydata()) == HISTORY["val_accuracy"]
+    assert list(loss_ax.lines[0].get_xdata()) == [1, 2, 3]  # epochs count from 1
+
+
+def test_learning_curves_overlay_models_one_colour_each():
+    fig = plot_learning_curves({"mlp": HISTORY, "cnn": HISTORY})
+    lines = fig.axes[0].lines
+    assert [line.get_label() for line in lines] == ["mlp training", "mlp validation", "cnn training", "cnn validation"]
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+
+
+def test_learning_curves_explain_a_missing_validation_metric():
+    with pytest.raises(KeyError, match="pass validation_data"):
+        plot_learning_curves({"loss": [1.0], "accuracy": [0.5]})
+
+
+def test_confusion_matrix_figure_shows_counts_and_row_percentages():
+    y_true = np.array([3, 3, 3, 3, 5])
+    y_pred = np.array([3, 3, 3, 5, 5])
+    counts_ax, percent_ax = plot_confusion_matrix(y_true, y_pred).axes
+    assert {t.get_text() for t in counts_ax.texts} == {"3", "1"}
+    assert {t.get_text() for t in percent_ax.texts} == {"75.0", "25.0", "100.0"}
+
+
+def test_misclassified_gallery_puts_the_most_confident_mistakes_first():
+    images = digits(4)
+    y_true = np.array([0, 1, 2, 3])
+    probabilities = np.full((4, 10), 0.0)
+    probabilities[0, 0] = 1.0  # right
+    probabilities[1, 7] = 0.6  # wrong, 60%
+    probabilities[1, 1] = 0.4
+    probabilities[2, 8] = 0.99  # wrong, 99%
+    probabilities[2, 2] = 0.01
+    probabilities[3, 3] = 1.0  # right
+    fig = plot_misclassified(images, y_true, probabilities)
+    titles = [ax.get_title() for ax in fig.axes if ax.images]
+    assert titles == ["true 2\npred 8 99%", "true 1\npred 7 60%"]
+
+
+def test_misclassified_gallery_rejects_labels_instead_of_probabilities():
+    with pytest.raises(ValueError, match="model.predict"):
+        plot_misclassified(digits(2), np.array([1, 2]), np.array([1, 2]))
