@@ -1,0 +1,117 @@
+"""Static checks of the committed notebooks: each is one clean top-to-bottom run.
+
+nbval (``pytest --nbval``) re-executes the notebooks and compares outputs; these tests check what
+re-execution cannot: that what is committed is itself clean, complete and in sync.
+"""
+
+import importlib.util
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
+notebook_tool = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(notebook_tool)
+
+PATHS = notebook_tool.notebook_paths()
+LOCAL_PATH = re.compile(r"(/home/|/root/|/tmp/|/work/|/Users/|/private/var/|[A-Z]:\\\\Users)")
+NOISE = re.compile(r"Traceback|WARNING|W0000|I0000|E0000|Warning:")
+
+
+def code_cells(nb):
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+@pytest.fixture(params=PATHS, ids=[p.name for p in PATHS])
+def notebook(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_there_are_notebooks():
+    assert [p.name for p in PATHS][:1] == ["00_data.ipynb"]
+
+
+def test_every_code_cell_ran_once_in_order(notebook):
+    _, nb = notebook
+    counts = [cell.execution_count for cell in code_cells(nb)]
+    assert counts == list(range(1, len(counts) + 1)), "re-run with `make notebooks`"
+
+
+def test_outputs_are_clean(notebook):
+    _, nb = notebook
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"cell {index} has an error output"
+            assert output.get("name") != "stderr", f"cell {index} wrote to stderr: {output.get('text', '')[:200]}"
+            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+            assert not LOCAL_PATH.search(text), f"cell {index} shows a local path: {text[:200]}"
+            assert not NOISE.search(text), f"cell {index} shows log noise: {text[:200]}"
+
+
+def test_sources_are_portable_and_use_tags_not_comments(notebook):
+    _, nb = notebook
+    for index, cell in enumerate(nb.cells):
+        assert not LOCAL_PATH.search(cell.source), f"cell {index} names a local path"
+        if cell.cell_type == "code":
+            assert "NBVAL_" not in cell.source, f"cell {index}: use the nbval-ignore-output tag, not a comment"
+            # A trailing ';' hides output in Jupyter but not under nbval: assign the value instead.
+            assert not re.search(r";\s*$", cell.source, re.MULTILINE), f"cell {index} ends a line with ';'"
+
+
+def test_saved_with_the_standard_kernel(notebook):
+    _, nb = notebook
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+def test_generated_cells_are_in_sync(notebook):
+    path, nb = notebook
+    wanted = notebook_tool.generated_cells(path, PATHS)
+    first_code = code_cells(nb)[0]
+    assert nb.cells[0].metadata.get("course_cell") == "navigation-top"
+    assert first_code.metadata.get("course_cell") == "colab-setup", "the Colab cell must be the first code cell"
+    assert nb.cells[-1].metadata.get("course_cell") == "navigation-bottom"
+    found = {c.metadata["course_cell"]: c.source for c in nb.cells if "course_cell" in c.metadata}
+    assert found == {marker: cell.source for marker, cell in wanted.items()}, "run `python tools/notebooks.py sync`"
+
+
+def test_opens_as_a_lesson_and_closes_with_exercises(notebook):
+    path, nb = notebook
+    markdown = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+    assert markdown[1].startswith(f"# {path.name[:2]} · "), "the first own cell is the numbered title"
+    assert "**You will learn**" in markdown[1] and "**You need**" in markdown[1]
+    closing = "\n".join(markdown[-3:])
+    assert "## Summary" in closing and "## Exercises" in closing
+
+
+def test_notebook_stays_small(notebook):
+    path, _ = notebook
+    assert path.stat().st_size < 2_000_000, "large outputs make notebooks slow to open and diff"
+
+
+def test_colab_cell_installs_only_the_helper_package():
+    cell = notebook_tool.generated_cells(PATHS[0], PATHS)["colab-setup"].source
+    assert 'if "google.colab" in sys.modules:' in cell
+    arguments = shlex.split(cell.split("%pip install", 1)[1])
+    assert [a.split("@")[0].strip() for a in arguments if not a.startswith("-")] == ["mnist-course"]
+    assert "--upgrade" not in arguments and "-r" not in arguments
+
+
+def test_helper_package_cannot_displace_colabs_tensorflow():
+    # Only lower bounds, and no TensorFlow: whatever Colab ships satisfies them, so pip keeps it.
+    with open(ROOT / "pyproject.toml", "rb") as stream:
+        dependencies = tomllib.load(stream)["project"]["dependencies"]
+    assert not [d for d in dependencies if d.startswith("tensorflow")]
+    assert all(re.fullmatch(r"[a-z-]+>=[\d.]+", d) for d in dependencies), dependencies
+
+
+def test_readme_lists_every_notebook_with_its_colab_link():
+    readme = (ROOT / "README.md").read_text()
+    for path in PATHS:
+        assert f"(notebooks/{path.name})" in readme, f"README's table of lessons misses {path.name}"
+        colab = re.search(r'href="([^"]+)"', notebook_tool.generated_cells(path, PATHS)["navigation-top"].source)
+        assert f"({colab.group(1)})" in readme, f"README's Colab link for {path.name} differs from the notebook's"

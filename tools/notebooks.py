@@ -1,0 +1,145 @@
+"""Maintain the notebooks: generated cells (Colab set-up, navigation) and clean executed outputs.
+
+    python tools/notebooks.py sync      # rewrite the generated cells of every notebook
+    python tools/notebooks.py execute   # sync, then run every notebook top to bottom, in place
+
+Generated cells are found by ``metadata.course_cell`` and rebuilt from one source: the
+repository address in pyproject.toml and the notebooks' own titles, so none of them drifts.
+``execute`` runs each notebook in a fresh kernel exactly as the test suite's nbval does, so the
+committed outputs are the ones the tests compare against (see run_notebook).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def repository_url() -> str:
+    with open(ROOT / "pyproject.toml", "rb") as stream:
+        return tomllib.load(stream)["project"]["urls"]["Repository"]
+
+
+def notebook_paths() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def title(path: Path) -> str:
+    """The notebook's H1, without its number: '00 The data' -> 'The data'."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        match = re.search(r"^# (?:\d\d\s*[·:.-]?\s*)?(.+)$", cell.source, re.MULTILINE)
+        if cell.cell_type == "markdown" and match:
+            return match.group(1).strip()
+    raise ValueError(f"{path.name}: no '# Title' heading in a markdown cell")
+
+
+def navigation(path: Path, paths: list[Path]) -> str:
+    index = paths.index(path)
+    parts = []
+    if index > 0:
+        previous = paths[index - 1]
+        parts.append(f"< [{previous.stem[:2]} {title(previous)}]({previous.name})")
+    parts.append("[Contents](../README.md#the-lessons)")
+    if index + 1 < len(paths):
+        following = paths[index + 1]
+        parts.append(f"[{following.stem[:2]} {title(following)}]({following.name}) >")
+    return " | ".join(parts)
+
+
+def generated_cells(path: Path, paths: list[Path]) -> dict[str, nbformat.NotebookNode]:
+    """The cells this tool owns in ``path``, keyed by their ``course_cell`` marker."""
+    url = repository_url()
+    colab = f"https://colab.research.google.com/github/{url.removeprefix('https://github.com/')}/blob/main/notebooks/{path.name}"
+    nav = navigation(path, paths)
+    top = nbformat.v4.new_markdown_cell(f'<a href="{colab}"><img src="{COLAB_BADGE}" alt="Open in Colab"/></a>\n\n{nav}')
+    setup = nbformat.v4.new_code_cell(
+        "# In Colab only: install the course's helper package. Colab's own TensorFlow, Keras and\n"
+        "# NumPy already satisfy it and are kept. Anywhere else this cell does nothing.\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install --quiet "mnist-course @ git+{url}"'
+    )
+    bottom = nbformat.v4.new_markdown_cell(nav)
+    cells = {"navigation-top": top, "colab-setup": setup, "navigation-bottom": bottom}
+    for marker, cell in cells.items():
+        cell.metadata["course_cell"] = marker
+    return cells
+
+
+def sync(path: Path, paths: list[Path]) -> bool:
+    """Put the generated cells in place: badge and navigation first, Colab set-up after the
+    title and overview (first code cell), navigation last. Returns whether anything changed."""
+    nb = nbformat.read(path, as_version=4)
+    wanted = generated_cells(path, paths)
+    own = [cell for cell in nb.cells if "course_cell" not in cell.metadata]
+    first_code = next((i for i, cell in enumerate(own) if cell.cell_type == "code"), len(own))
+    new_cells = [wanted["navigation-top"], *own[:first_code], wanted["colab-setup"], *own[first_code:], wanted["navigation-bottom"]]
+    old = {c.metadata["course_cell"]: c for c in nb.cells if "course_cell" in c.metadata}
+    for marker, cell in wanted.items():  # keep outputs/ids of unchanged cells
+        if marker in old and old[marker].source == cell.source:
+            cell.update({k: v for k, v in old[marker].items() if k != "source"})
+    changed = [c.source for c in new_cells] != [c.source for c in nb.cells]
+    nb.cells = new_cells
+    nb.metadata["kernelspec"] = KERNELSPEC
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
+def run_notebook(path: Path) -> None:
+    """Execute ``path`` in a fresh kernel from the notebooks folder and save it with its outputs.
+
+    Under pytest, ipykernel does not forward what native libraries write to the process's stderr
+    (TensorFlow's C++ start-up lines) into the notebook, so nbval never sees those lines. The
+    kernel is started with the same setting here (capture_fd_output=False); otherwise the
+    committed outputs would hold lines that the tests can never reproduce. MPLBACKEND is cleared
+    so the kernel draws with the inline backend, as it does under the tests.
+    """
+    nb = nbformat.read(path, as_version=4)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("MPLBACKEND", None)
+    env.pop("MNIST_COURSE_OUTPUT_DIR", None)  # refreshing writes the committed figures and results
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=None,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+    )
+    client.execute(env=env)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nbformat.write(nb, path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["sync", "execute"])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook, in order")
+    args = parser.parse_args()
+    paths = notebook_paths()
+    chosen = [p.resolve() for p in args.notebooks] or paths
+    for path in paths:
+        if sync(path, paths):
+            print(f"synced generated cells of {path.name}")
+    if args.command == "execute":
+        for path in chosen:
+            print(f"executing {path.name} ...", flush=True)
+            run_notebook(path)
+
+
+if __name__ == "__main__":
+    main()
