@@ -7,8 +7,11 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: lab test notebooks data clean
 
+# JupyterLab refuses to start as root (common in containers) unless told it is intended.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/installed  ## open the series in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
 test: $(VENV)/installed  ## unit tests, then every notebook re-executed and compared (strict)
 	$(BIN)/pytest --nbval
