@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from mnist_course import data
-from mnist_course.data import MnistDataError, load_mnist, scale_pixels, split_validation
+from mnist_course.data import MnistDataError, load_mnist, prepare_mnist, scale_pixels, split_validation
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +169,17 @@ def test_split_validation_rejects_impossible_sizes(size):
 def test_split_validation_rejects_unpaired_arrays():
     with pytest.raises(ValueError, match="100 images but 99 labels"):
         split_validation(np.zeros((100, 2)), np.zeros(99))
+
+
+def test_prepare_mnist_gives_scaled_splits_that_partition_the_training_set(mnist):
+    (x_train, _), (_, y_test) = mnist
+    data = prepare_mnist(validation_size=5000)
+    assert data.x_fit.shape == (55000, 28, 28) and data.x_val.shape == (5000, 28, 28)
+    assert data.x_fit.dtype == np.float32 and data.x_fit.max() == 1.0 and data.x_fit.min() == 0.0
+    assert (data.y_test == y_test).all() and data.y_fit.dtype == np.uint8
+    # fit and validation together are exactly the training images, each once
+    together = np.concatenate([data.x_fit, data.x_val]).reshape(60000, -1).sum(axis=1)
+    np.testing.assert_allclose(np.sort(together), np.sort(x_train.reshape(60000, -1).sum(axis=1) / 255.0), rtol=1e-5)
+    # the same split as split_validation's default, so every notebook holds out the same images
+    (_, _), (_, y_val) = split_validation(*mnist[0])
+    assert (data.y_val == y_val).all()

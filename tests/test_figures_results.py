@@ -10,7 +10,14 @@ import pytest  # noqa: E402
 
 from mnist_course import paths, results  # noqa: E402
 from mnist_course.figures import save_figure  # noqa: E402
-from mnist_course.results import load_results, record_result  # noqa: E402
+from mnist_course.results import (  # noqa: E402
+    load_histories,
+    load_results,
+    load_seed_spread,
+    margin_from_spread,
+    record_result,
+    record_seed_run,
+)
 
 
 @pytest.fixture()
@@ -77,6 +84,33 @@ def test_load_results_explains_when_nothing_was_recorded(output_dir, monkeypatch
     monkeypatch.setattr(results, "project_root", lambda: None)
     with pytest.raises(FileNotFoundError, match="run the model notebooks first"):
         load_results()
+    assert load_histories() == {}
+
+
+def test_histories_are_kept_per_model_and_overwritten_on_rerun(output_dir):
+    record_result("mlp", history={"loss": [np.float32(0.5), 0.25], "val_loss": [0.4, 0.3]}, test_accuracy=0.9)
+    record_result("cnn", history={"loss": [0.1]}, test_accuracy=0.99)
+    record_result("mlp", history={"loss": [0.2]}, test_accuracy=0.91)
+    assert load_histories() == {"mlp": {"loss": [0.2]}, "cnn": {"loss": [0.1]}}
+    assert "history" not in load_results().columns
+
+
+def test_a_history_with_nan_is_refused(output_dir):
+    with pytest.raises(ValueError, match="finite number"):
+        record_result("mlp", history={"loss": [0.5, float("nan")]})
+
+
+def test_seed_spread_lists_each_seed_then_its_summary(output_dir):
+    for seed, accuracy in [(42, 0.981), (1, 0.983), (2, 0.979)]:
+        record_seed_run("mlp", seed, test_accuracy=accuracy)
+    record_seed_run("mlp", 1, test_accuracy=0.982)  # re-running a seed replaces it
+    table = load_seed_spread("mlp")
+    assert list(table.index) == [1, 2, 42, "mean", "std", "min", "max"]
+    assert table.loc["mean", "test_accuracy"] == pytest.approx((0.981 + 0.982 + 0.979) / 3)
+    assert table.loc["std", "test_accuracy"] == pytest.approx(np.std([0.981, 0.982, 0.979], ddof=1))
+    assert table.loc["max", "test_accuracy"] == 0.982
+    with pytest.raises(KeyError, match="benchmarks/seed_spread.py cnn"):
+        load_seed_spread("cnn")
 
 
 def test_load_results_names_a_broken_file(output_dir):
@@ -84,3 +118,19 @@ def test_load_results_names_a_broken_file(output_dir):
     (output_dir / "results" / "results.json").write_text("{broken")
     with pytest.raises(ValueError, match="not valid JSON"):
         load_results()
+
+
+@pytest.mark.parametrize(
+    ("accuracies", "margin"),
+    [([0.9837, 0.9839, 0.9835], 0.001), ([0.980, 0.983, 0.986], 0.009), ([0.98, 0.98, 0.98], 0.0)],
+)
+def test_margin_is_three_deviations_rounded_up_to_a_tenth_of_a_point(output_dir, accuracies, margin):
+    for seed, accuracy in enumerate(accuracies):
+        record_seed_run("m", seed, test_accuracy=accuracy)
+    assert margin_from_spread(load_seed_spread("m")) == pytest.approx(margin)
+
+
+def test_margin_needs_more_than_one_seed(output_dir):
+    record_seed_run("m", 1, test_accuracy=0.98)
+    with pytest.raises(ValueError, match="at least two seeds"):
+        margin_from_spread(load_seed_spread("m"))

@@ -77,6 +77,8 @@ def test_confusion_matrix_figure_shows_counts_and_row_percentages():
     counts_ax, percent_ax = plot_confusion_matrix(y_true, y_pred).axes
     assert {t.get_text() for t in counts_ax.texts} == {"3", "1"}
     assert {t.get_text() for t in percent_ax.texts} == {"75.0", "25.0", "100.0"}
+    colours = percent_ax.images[0].get_array()
+    assert colours[3, 3] == 0 and colours[3, 5] == 25.0  # only mistakes are coloured
 
 
 def test_misclassified_gallery_puts_the_most_confident_mistakes_first():
@@ -91,7 +93,7 @@ def test_misclassified_gallery_puts_the_most_confident_mistakes_first():
     probabilities[3, 3] = 1.0  # right
     fig = plot_misclassified(images, y_true, probabilities)
     titles = [ax.get_title() for ax in fig.axes if ax.images]
-    assert titles == ["true 2\npred 8 99%", "true 1\npred 7 60%"]
+    assert titles == ["true 2\npred 8 99.0%", "true 1\npred 7 60.0%"]
 
 
 def test_misclassified_gallery_rejects_labels_instead_of_probabilities():

@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -183,3 +184,25 @@ def split_validation(
     order = np.random.default_rng(seed).permutation(len(images))
     fit, held_out = order[:-size], order[-size:]
     return (images[fit], labels[fit]), (images[held_out], labels[held_out])
+
+
+class PreparedMnist(NamedTuple):
+    """The splits every model notebook trains on: pixels scaled to [0, 1], integer labels."""
+
+    x_fit: np.ndarray
+    y_fit: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def prepare_mnist(validation_size: int = 5000) -> PreparedMnist:
+    """Load, hold out validation data and scale, the three steps of notebook 00, in one call.
+
+    Every model notebook uses this, so all of them train, validate and test on the very same
+    images and their scores can be compared.
+    """
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    (x_fit, y_fit), (x_val, y_val) = split_validation(x_train, y_train, size=validation_size)
+    return PreparedMnist(scale_pixels(x_fit), y_fit, scale_pixels(x_val), y_val, scale_pixels(x_test), y_test)

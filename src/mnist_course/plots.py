@@ -86,22 +86,28 @@ def plot_learning_curves(
 
 
 def plot_confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> Figure:
-    """Counts beside row-normalised percentages (each row sums to 100% of that true digit)."""
+    """Counts beside row-normalised percentages (each row sums to 100% of that true digit).
+
+    The right panel colours only the mistakes: on the diagonal the correct answers, close to 100%,
+    would otherwise take the whole colour scale and leave the errors invisible.
+    """
     counts = confusion_matrix(y_true, y_pred)
     percent = 100 * counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    errors_only = percent * (1 - np.eye(NUM_CLASSES))
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
-    panels = ((counts, "counts", "{:d}"), (percent, "% of each true digit", "{:.1f}"))
-    for ax, (values, title, fmt) in zip(axes, panels):
-        shown = np.log1p(values) if values is counts else values
-        ax.imshow(shown, cmap="Blues")
-        threshold = shown.max() / 2
+    panels = (
+        (axes[0], counts, np.log1p(counts), "counts", lambda value: f"{int(value)}"),
+        (axes[1], percent, errors_only, "% of each true digit (colour: mistakes only)", lambda value: f"{value:.1f}"),
+    )
+    for ax, values, colours, title, label in panels:
+        ax.imshow(colours, cmap="Blues")
+        threshold = colours.max() / 2
         for true in range(NUM_CLASSES):
             for predicted in range(NUM_CLASSES):
-                value = values[true, predicted]
-                if value:
-                    colour = "white" if shown[true, predicted] > threshold else "black"
-                    text = fmt.format(int(value)) if values is counts else fmt.format(value)
-                    ax.text(predicted, true, text, ha="center", va="center", fontsize=7, color=colour)
+                if values[true, predicted]:
+                    dark = colours[true, predicted] > threshold
+                    ax.text(predicted, true, label(values[true, predicted]), ha="center", va="center",
+                            fontsize=7, color="white" if dark else "black")
         ax.set_xticks(range(NUM_CLASSES))
         ax.set_yticks(range(NUM_CLASSES))
         ax.set_xlabel("predicted digit")
@@ -138,7 +144,7 @@ def plot_misclassified(
     for ax, index in zip(axes.flat, wrong):
         ax.imshow(images[index], cmap="binary")
         ax.set_title(
-            f"true {y_true[index]}\npred {predicted[index]} {confidence[index]:.0%}", fontsize=8, color="firebrick"
+            f"true {y_true[index]}\npred {predicted[index]} {confidence[index]:.1%}", fontsize=8, color="firebrick"
         )
     fig.tight_layout()
     return fig

@@ -1,10 +1,17 @@
-"""Recording each model's results in one machine-readable file that the comparison reads."""
+"""Recording each model's results in machine-readable files that the comparison reads.
+
+Three JSON files under ``results/``: ``results.json`` (one entry of metrics per model),
+``histories.json`` (each model's per-epoch learning curves) and ``seed_spread.json`` (test scores
+of each model re-trained with other seeds, written by benchmarks/seed_spread.py). Keys are sorted
+and one model is one entry, so that a refresh shows as a small, readable diff.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import numbers
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -12,65 +19,121 @@ import pandas as pd
 from mnist_course.paths import output_root, project_root
 
 RESULTS_FILE = Path("results") / "results.json"
+HISTORIES_FILE = Path("results") / "histories.json"
+SEED_SPREAD_FILE = Path("results") / "seed_spread.json"
+
+Metric = float | int | str
 
 
-def results_path() -> Path:
-    """Where results are written: ``results/results.json`` under the output root."""
-    return output_root() / RESULTS_FILE
-
-
-def record_result(model: str, **metrics: float | int | str) -> None:
+def record_result(model: str, history: Mapping[str, Sequence[float]] | None = None, **metrics: Metric) -> None:
     """Store ``metrics`` (accuracy, loss, parameters, epochs, training time...) under ``model``.
 
-    The file is JSON, keys sorted and one model per entry, so that a refresh shows as a small,
-    readable diff. Recording a model again replaces its previous entry. Values must be plain
-    finite numbers or strings: a NaN or a NumPy array would make the file unreadable elsewhere.
+    Pass ``history=history.history`` from ``model.fit`` to keep the learning curves too, so later
+    notebooks can draw them beside their own. Recording a model again replaces its entry. Values
+    must be plain finite numbers or strings: a NaN or an array would make the file unreadable
+    elsewhere.
     """
-    if not model or not isinstance(model, str):
-        raise ValueError(f"model name must be a non-empty string, got {model!r}")
-    clean: dict[str, float | int | str] = {}
-    for key, value in metrics.items():
-        if isinstance(value, str):
-            clean[key] = value
-        elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
-            clean[key] = int(value)
-        elif isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value):
-            clean[key] = float(value)
-        else:
-            raise ValueError(
-                f"metric {key!r} of model {model!r} must be a finite number or a string, got {value!r}"
-            )
-    path = results_path()
-    results = _read(path) if path.is_file() else {}
-    results[model] = clean
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    _check_name(model)
+    _update(RESULTS_FILE, model, {key: _plain(model, key, value) for key, value in metrics.items()})
+    if history is not None:
+        curves = {key: [_plain(model, key, value) for value in values] for key, values in history.items()}
+        _update(HISTORIES_FILE, model, curves)
 
 
-def load_results(path: str | Path | None = None) -> pd.DataFrame:
+def record_seed_run(model: str, seed: int, **metrics: Metric) -> None:
+    """Store one re-training of ``model`` with ``seed`` (used by benchmarks/seed_spread.py)."""
+    _check_name(model)
+    path = output_root() / SEED_SPREAD_FILE
+    runs = _read(path) if path.is_file() else {}
+    runs.setdefault(model, {})[str(seed)] = {key: _plain(model, key, value) for key, value in metrics.items()}
+    _write(path, runs)
+
+
+def load_results() -> pd.DataFrame:
     """All recorded results as a table, one row per model.
 
-    Reads the freshly written file when there is one (a notebook run just recorded it), else the
-    committed ``results/results.json`` of the checkout.
+    Reads the file a notebook run just wrote when there is one, else the committed file.
     """
-    if path is None:
-        path = results_path()
-        root = project_root()
-        if not path.is_file() and root is not None:
-            path = root / RESULTS_FILE
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path}: no recorded results yet; run the model notebooks first (or `make notebooks`)"
-        )
-    return pd.DataFrame.from_dict(_read(path), orient="index").rename_axis("model")
+    return pd.DataFrame.from_dict(_read(_find(RESULTS_FILE, "run the model notebooks first")), orient="index").rename_axis("model")
 
 
-def _read(path: Path) -> dict[str, dict[str, float | int | str]]:
+def load_histories() -> dict[str, dict[str, list[float]]]:
+    """Recorded learning curves by model; empty when no model has been trained yet."""
     try:
-        results = json.loads(path.read_text())
+        return _read(_find(HISTORIES_FILE, ""))
+    except FileNotFoundError:
+        return {}
+
+
+def load_seed_spread(model: str) -> pd.DataFrame:
+    """The test scores of ``model`` re-trained with several seeds, one row per seed, with the
+    mean, standard deviation and range below them."""
+    runs = _read(_find(SEED_SPREAD_FILE, "run `python benchmarks/seed_spread.py`"))
+    if model not in runs:
+        raise KeyError(f"no seed runs recorded for {model!r}; run `python benchmarks/seed_spread.py {model}`")
+    table = pd.DataFrame.from_dict(runs[model], orient="index").rename_axis("seed")
+    table.index = table.index.astype(int)
+    table = table.sort_index()
+    summary = table.agg(["mean", "std", "min", "max"])
+    return pd.concat([table, summary])
+
+
+def margin_from_spread(spread: pd.DataFrame, metric: str = "test_accuracy") -> float:
+    """How far below its target a notebook's accuracy may fall before its check fails.
+
+    Three standard deviations of the seed spread, rounded up to 0.1 percentage points: a rerun on
+    another CPU or seed passes, a model that stops learning does not. Deriving the margin from a
+    measurement, rather than picking it, keeps the check honest.
+    """
+    deviation = float(spread.loc["std", metric])
+    if not math.isfinite(deviation):
+        raise ValueError(f"the spread of {metric!r} has no standard deviation; it needs at least two seeds")
+    return math.ceil(round(3 * deviation * 1000, 6)) / 1000
+
+
+def _find(relative: Path, hint: str) -> Path:
+    candidates = [output_root() / relative]
+    root = project_root()
+    if root is not None:
+        candidates.append(root / relative)
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"{candidates[0]}: nothing recorded yet{'; ' + hint if hint else ''}")
+
+
+def _check_name(model: str) -> None:
+    if not model or not isinstance(model, str):
+        raise ValueError(f"model name must be a non-empty string, got {model!r}")
+
+
+def _plain(model: str, key: str, value: object) -> Metric:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    raise ValueError(f"metric {key!r} of model {model!r} must be a finite number or a string, got {value!r}")
+
+
+def _update(relative: Path, model: str, entry: object) -> None:
+    path = output_root() / relative
+    stored = _read(path) if path.is_file() else {}
+    stored[model] = entry
+    _write(path, stored)
+
+
+def _write(path: Path, content: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, indent=2, sort_keys=True) + "\n")
+
+
+def _read(path: Path) -> dict:
+    try:
+        content = json.loads(path.read_text())
     except json.JSONDecodeError as error:
         raise ValueError(f"{path}: not valid JSON ({error}); restore it with git") from error
-    if not isinstance(results, dict):
-        raise ValueError(f"{path}: expected an object of models, found {type(results).__name__}")
-    return results
+    if not isinstance(content, dict):
+        raise ValueError(f"{path}: expected an object of models, found {type(content).__name__}")
+    return content
