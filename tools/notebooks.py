@@ -99,19 +99,21 @@ def sync(path: Path, paths: list[Path]) -> bool:
     return changed
 
 
-def run_notebook(path: Path) -> None:
-    """Execute ``path`` in a fresh kernel from the notebooks folder and save it with its outputs.
+def execute(path: Path, environment: dict[str, str] | None = None, until: str | None = None) -> nbformat.NotebookNode:
+    """Execute ``path`` in a fresh kernel started in the notebooks folder; return it with outputs.
 
     Under pytest, ipykernel does not forward what native libraries write to the process's stderr
     (TensorFlow's C++ start-up lines) into the notebook, so nbval never sees those lines. The
     kernel is started with the same setting here (capture_fd_output=False); otherwise the
     committed outputs would hold lines that the tests can never reproduce. MPLBACKEND is cleared
-    so the kernel draws with the inline backend, as it does under the tests.
+    so the kernel draws with the inline backend, as it does under the tests. ``environment``
+    adds variables for the kernel (a seed, an output folder); with ``until``, execution stops
+    after the first code cell whose source contains that text.
     """
     nb = nbformat.read(path, as_version=4)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("MPLBACKEND", None)
-    env.pop("MNIST_COURSE_OUTPUT_DIR", None)  # refreshing writes the committed figures and results
+    env.update(environment or {})
     client = NotebookClient(
         nb,
         kernel_name="python3",
@@ -120,7 +122,23 @@ def run_notebook(path: Path) -> None:
         resources={"metadata": {"path": str(path.parent)}},
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
     )
-    client.execute(env=env)
+    if until is None:
+        client.execute(env=env)
+        return nb
+    with client.setup_kernel(env=env):
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+            if cell.cell_type == "code" and until in cell.source:
+                return nb
+    raise ValueError(f"{path.name}: no code cell contains {until!r}")
+
+
+def refresh(path: Path) -> None:
+    """Execute ``path`` with the course's defaults and save it: committed outputs, figures, results."""
+    for variable in ("MNIST_COURSE_OUTPUT_DIR", "MNIST_COURSE_SEED"):
+        if variable in os.environ:
+            sys.exit(f"unset {variable} first: refreshing writes the committed outputs with the default seed")
+    nb = execute(path)
     nb.metadata["kernelspec"] = KERNELSPEC
     nbformat.write(nb, path)
 
@@ -138,7 +156,7 @@ def main() -> None:
     if args.command == "execute":
         for path in chosen:
             print(f"executing {path.name} ...", flush=True)
-            run_notebook(path)
+            refresh(path)
 
 
 if __name__ == "__main__":
