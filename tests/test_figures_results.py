@@ -21,8 +21,10 @@ from mnist_course.results import (  # noqa: E402
 
 
 @pytest.fixture()
-def output_dir(tmp_path, monkeypatch):
+def output_dir(tmp_path, tmp_path_factory, monkeypatch):
+    """A scratch output folder, and an empty checkout so the committed results stay out of view."""
     monkeypatch.setenv(paths.OUTPUT_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setattr(results, "project_root", lambda: tmp_path_factory.mktemp("empty_checkout"))
     return tmp_path
 
 
@@ -78,6 +80,16 @@ def test_load_results_falls_back_to_the_committed_file(output_dir, tmp_path_fact
     (checkout / "results" / "results.json").write_text('{"mlp": {"test_accuracy": 0.98}}')
     monkeypatch.setattr(results, "project_root", lambda: checkout)
     assert load_results().loc["mlp", "test_accuracy"] == 0.98
+
+
+def test_fresh_results_update_the_committed_ones(output_dir, tmp_path_factory, monkeypatch):
+    checkout = tmp_path_factory.mktemp("checkout")
+    (checkout / "results").mkdir()
+    (checkout / "results" / "results.json").write_text('{"mlp": {"test_accuracy": 0.98}, "cnn": {"test_accuracy": 0.99}}')
+    monkeypatch.setattr(results, "project_root", lambda: checkout)
+    record_result("cnn", test_accuracy=0.991)
+    table = load_results()
+    assert table.loc["mlp", "test_accuracy"] == 0.98 and table.loc["cnn", "test_accuracy"] == 0.991
 
 
 def test_load_results_explains_when_nothing_was_recorded(output_dir, monkeypatch):

@@ -10,6 +10,7 @@ from mnist_course.plots import (  # noqa: E402
     plot_confusion_matrix,
     plot_digits,
     plot_learning_curves,
+    plot_maps,
     plot_misclassified,
 )
 
@@ -99,3 +100,23 @@ def test_misclassified_gallery_puts_the_most_confident_mistakes_first():
 def test_misclassified_gallery_rejects_labels_instead_of_probabilities():
     with pytest.raises(ValueError, match="model.predict"):
         plot_misclassified(digits(2), np.array([1, 2]), np.array([1, 2]))
+
+
+def test_plot_maps_centres_each_colour_scale_on_zero():
+    maps = np.stack([np.array([[1.0, -3.0], [0.5, 2.0]]), np.zeros((2, 2))])
+    fig = plot_maps(maps, titles=["a", "b"], columns=3)
+    first, second = (ax.images[0] for ax in fig.axes if ax.images)
+    assert first.get_clim() == (-3.0, 3.0)
+    assert second.get_clim() == (-1.0, 1.0)  # an all-zero map still gets a valid scale
+    assert [ax.get_title() for ax in fig.axes if ax.images] == ["a", "b"]
+
+
+def test_plot_maps_accepts_maps_of_different_shapes():
+    fig = plot_maps([np.ones((28, 28)), np.ones((3, 3)), np.ones((26, 26))], columns=3)
+    assert [ax.images[0].get_array().shape for ax in fig.axes] == [(28, 28), (3, 3), (26, 26)]
+
+
+@pytest.mark.parametrize("maps", [np.zeros((3, 3)), np.zeros((2, 3, 3, 1)), []])
+def test_plot_maps_rejects_what_is_not_a_list_of_2d_maps(maps):
+    with pytest.raises(ValueError, match="2-D maps"):
+        plot_maps(maps)

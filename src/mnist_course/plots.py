@@ -51,6 +51,33 @@ def plot_digits(
     return fig
 
 
+def plot_maps(
+    maps: Sequence[np.ndarray] | np.ndarray, titles: Sequence[str] | None = None, columns: int = 14, size: float = 0.9
+) -> Figure:
+    """A grid of 2-D arrays that are not digits: a layer's filters, its feature maps, or both.
+
+    Each map gets its own colour scale, centred on zero in a red-blue palette, so that positive
+    (blue) and negative (red) weights or responses read alike whatever their size. Maps may
+    differ in shape (a 3x3 filter beside the 26x26 map it produces).
+    """
+    maps = [np.asarray(m) for m in maps]
+    if not maps or any(m.ndim != 2 for m in maps):
+        raise ValueError(f"expected 2-D maps, got shapes {[m.shape for m in maps]}")
+    if titles is not None and len(titles) != len(maps):
+        raise ValueError(f"{len(maps)} maps but {len(titles)} titles")
+    rows = max(1, -(-len(maps) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.15), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < len(maps):
+            limit = float(np.abs(maps[index]).max()) or 1.0
+            ax.imshow(maps[index], cmap="RdBu", vmin=-limit, vmax=limit)
+            if titles is not None:
+                ax.set_title(titles[index], fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def plot_learning_curves(
     histories: Mapping[str, Mapping[str, Sequence[float]]] | Mapping[str, Sequence[float]],
     metrics: Sequence[str] = ("loss", "accuracy"),

@@ -52,17 +52,18 @@ def record_seed_run(model: str, seed: int, **metrics: Metric) -> None:
 def load_results() -> pd.DataFrame:
     """All recorded results as a table, one row per model.
 
-    Reads the file a notebook run just wrote when there is one, else the committed file.
+    The committed results, updated with any that a notebook run has just written elsewhere (as
+    during the tests), so a notebook always sees every model, the fresh ones where there are.
     """
-    return pd.DataFrame.from_dict(_read(_find(RESULTS_FILE, "run the model notebooks first")), orient="index").rename_axis("model")
+    results = _merged(RESULTS_FILE)
+    if not results:
+        raise FileNotFoundError(f"{output_root() / RESULTS_FILE}: nothing recorded yet; run the model notebooks first")
+    return pd.DataFrame.from_dict(results, orient="index").rename_axis("model")
 
 
 def load_histories() -> dict[str, dict[str, list[float]]]:
-    """Recorded learning curves by model; empty when no model has been trained yet."""
-    try:
-        return _read(_find(HISTORIES_FILE, ""))
-    except FileNotFoundError:
-        return {}
+    """Recorded learning curves by model, fresh ones first as in load_results(); may be empty."""
+    return _merged(HISTORIES_FILE)
 
 
 def load_seed_spread(model: str) -> pd.DataFrame:
@@ -89,6 +90,16 @@ def margin_from_spread(spread: pd.DataFrame, metric: str = "test_accuracy") -> f
     if not math.isfinite(deviation):
         raise ValueError(f"the spread of {metric!r} has no standard deviation; it needs at least two seeds")
     return math.ceil(round(3 * deviation * 1000, 6)) / 1000
+
+
+def _merged(relative: Path) -> dict:
+    root = project_root()
+    paths = ([root / relative] if root is not None else []) + [output_root() / relative]
+    merged: dict = {}
+    for path in dict.fromkeys(paths):  # the checkout's file, then the fresh one over it
+        if path.is_file():
+            merged.update(_read(path))
+    return merged
 
 
 def _find(relative: Path, hint: str) -> Path:
