@@ -4,7 +4,7 @@
 
 Re-executes each model notebook, unchanged, once per seed (the notebooks read the seed from
 MNIST_COURSE_SEED), in a scratch output folder, up to the cell that records its result, and
-records each run's test accuracy and loss in results/seed_spread.json. Each notebook shows that table and justifies the margin of its accuracy
+records the test accuracy and loss of every model the run trained in results/seed_spread.json. Each notebook shows that table and justifies the margin of its accuracy
 check with it. Prints progress and a summary as it goes. Takes a few minutes per dense notebook.
 """
 
@@ -24,7 +24,7 @@ spec.loader.exec_module(notebook_tool)
 
 from mnist_course.results import load_seed_spread, record_seed_run  # noqa: E402
 
-MODEL_NOTEBOOKS = ["01_mlp_baseline", "02_dropout", "03_rmsprop_512"]
+MODEL_NOTEBOOKS = ["01_mlp_baseline", "02_dropout", "03_rmsprop_512", "04_cnn", "05_batchnorm"]
 
 
 def main() -> None:
@@ -41,13 +41,16 @@ def main() -> None:
                 started = time.perf_counter()
                 environment = {"MNIST_COURSE_SEED": str(seed), "MNIST_COURSE_OUTPUT_DIR": scratch}
                 notebook_tool.execute(path, environment, until="record_result(")
-                result = json.loads((Path(scratch) / "results" / "results.json").read_text())[stem]
-            assert result["seed"] == seed, f"{stem} did not train with seed {seed}"
-            record_seed_run(stem, seed, test_accuracy=result["test_accuracy"], test_loss=result["test_loss"])
-            print(f"{stem} seed {seed}: test accuracy {result['test_accuracy']:.4f} "
-                  f"(notebook ran {time.perf_counter() - started:.0f} s)", flush=True)
-        summary = load_seed_spread(stem).loc[["mean", "std", "min", "max"], "test_accuracy"]
-        print(f"{stem}: " + ", ".join(f"{name} {value:.4f}" for name, value in summary.items()), flush=True)
+                # the scratch folder starts empty: every model in it was trained by this run
+                recorded = json.loads((Path(scratch) / "results" / "results.json").read_text())
+            for model, result in recorded.items():
+                assert result["seed"] == seed, f"{model} did not train with seed {seed}"
+                record_seed_run(model, seed, test_accuracy=result["test_accuracy"], test_loss=result["test_loss"])
+                print(f"{model} seed {seed}: test accuracy {result['test_accuracy']:.4f}", flush=True)
+            print(f"  ({stem} ran {time.perf_counter() - started:.0f} s)", flush=True)
+        for model in recorded:
+            summary = load_seed_spread(model).loc[["mean", "std", "min", "max"], "test_accuracy"]
+            print(f"{model}: " + ", ".join(f"{name} {value:.4f}" for name, value in summary.items()), flush=True)
 
 
 if __name__ == "__main__":
