@@ -7,6 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from mnist_course.plots import (  # noqa: E402
+    plot_confusion_matrices,
     plot_confusion_matrix,
     plot_digits,
     plot_learning_curves,
@@ -120,3 +121,12 @@ def test_plot_maps_accepts_maps_of_different_shapes():
 def test_plot_maps_rejects_what_is_not_a_list_of_2d_maps(maps):
     with pytest.raises(ValueError, match="2-D maps"):
         plot_maps(maps)
+
+
+def test_confusion_matrices_side_by_side_share_one_colour_scale():
+    y_true = np.array([3, 3, 3, 3, 5, 5])
+    fig = plot_confusion_matrices(y_true, {"plain": np.array([3, 3, 5, 5, 5, 5]), "batchnorm": np.array([3, 3, 3, 5, 5, 5])})
+    plain, batchnorm = fig.axes
+    assert plain.get_title() == "plain: % of each true digit"
+    assert plain.images[0].get_clim() == batchnorm.images[0].get_clim() == (0, 50.0)
+    assert "25.0" in {t.get_text() for t in batchnorm.texts}

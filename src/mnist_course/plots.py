@@ -112,34 +112,53 @@ def plot_learning_curves(
     return fig
 
 
-def plot_confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> Figure:
-    """Counts beside row-normalised percentages (each row sums to 100% of that true digit).
+def _draw_matrix(ax, values: np.ndarray, colours: np.ndarray, title: str, label, top: float | None = None) -> None:
+    top = float(colours.max()) if top is None else top
+    ax.imshow(colours, cmap="Blues", vmin=0, vmax=top)
+    threshold = top / 2
+    for true in range(NUM_CLASSES):
+        for predicted in range(NUM_CLASSES):
+            if values[true, predicted]:
+                dark = colours[true, predicted] > threshold
+                ax.text(predicted, true, label(values[true, predicted]), ha="center", va="center",
+                        fontsize=7, color="white" if dark else "black")
+    ax.set_xticks(range(NUM_CLASSES))
+    ax.set_yticks(range(NUM_CLASSES))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title)
 
-    The right panel colours only the mistakes: on the diagonal the correct answers, close to 100%,
-    would otherwise take the whole colour scale and leave the errors invisible.
+
+def _row_percent(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row percentages, and the same with the diagonal zeroed: the colours of the mistakes only.
+
+    On the diagonal the correct answers, close to 100%, would otherwise take the whole colour
+    scale and leave the errors invisible.
     """
-    counts = confusion_matrix(y_true, y_pred)
     percent = 100 * counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    errors_only = percent * (1 - np.eye(NUM_CLASSES))
+    return percent, percent * (1 - np.eye(NUM_CLASSES))
+
+
+def plot_confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> Figure:
+    """Counts beside row-normalised percentages (each row sums to 100% of that true digit);
+    the percentages colour only the mistakes."""
+    counts = confusion_matrix(y_true, y_pred)
+    percent, errors_only = _row_percent(counts)
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
-    panels = (
-        (axes[0], counts, np.log1p(counts), "counts", lambda value: f"{int(value)}"),
-        (axes[1], percent, errors_only, "% of each true digit (colour: mistakes only)", lambda value: f"{value:.1f}"),
-    )
-    for ax, values, colours, title, label in panels:
-        ax.imshow(colours, cmap="Blues")
-        threshold = colours.max() / 2
-        for true in range(NUM_CLASSES):
-            for predicted in range(NUM_CLASSES):
-                if values[true, predicted]:
-                    dark = colours[true, predicted] > threshold
-                    ax.text(predicted, true, label(values[true, predicted]), ha="center", va="center",
-                            fontsize=7, color="white" if dark else "black")
-        ax.set_xticks(range(NUM_CLASSES))
-        ax.set_yticks(range(NUM_CLASSES))
-        ax.set_xlabel("predicted digit")
-        ax.set_ylabel("true digit")
-        ax.set_title(title)
+    _draw_matrix(axes[0], counts, np.log1p(counts), "counts", lambda value: f"{int(value)}")
+    _draw_matrix(axes[1], percent, errors_only, "% of each true digit (colour: mistakes only)", lambda value: f"{value:.1f}")
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrices(y_true: np.ndarray, predictions: Mapping[str, np.ndarray]) -> Figure:
+    """Several models' row-normalised confusion matrices side by side, on one colour scale,
+    so that where each model errs can be compared cell by cell."""
+    percents = {name: _row_percent(confusion_matrix(y_true, y_pred)) for name, y_pred in predictions.items()}
+    top = max(errors.max() for _, errors in percents.values())
+    fig, axes = plt.subplots(1, len(percents), figsize=(6 * len(percents), 5.2), squeeze=False)
+    for ax, (name, (percent, errors)) in zip(axes.flat, percents.items()):
+        _draw_matrix(ax, percent, errors, f"{name}: % of each true digit", lambda value: f"{value:.1f}", top=top)
     fig.tight_layout()
     return fig
 
