@@ -24,7 +24,7 @@ spec.loader.exec_module(notebook_tool)
 
 from mnist_course.results import load_seed_spread, record_seed_run  # noqa: E402
 
-MODEL_NOTEBOOKS = ["01_mlp_baseline", "02_dropout", "03_rmsprop_512", "04_cnn"]
+MODEL_NOTEBOOKS = ["01_mlp_baseline", "02_dropout", "03_rmsprop_512", "04_cnn", "05_batchnorm"]
 
 
 def main() -> None:
