@@ -29,6 +29,16 @@ def _check_images(images: np.ndarray) -> np.ndarray:
     return images
 
 
+def _grid(count: int, columns: int, cell_width: float, cell_height: float) -> tuple[Figure, list]:
+    """A figure of ``count`` image cells in rows of ``columns``, every axis frame hidden; returns
+    the figure and the first ``count`` axes (spare cells of the last row stay blank)."""
+    rows = max(1, -(-count // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * cell_width, rows * cell_height), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, list(axes.flat)[:count]
+
+
 def plot_digits(
     images: np.ndarray,
     labels: Sequence[int] | np.ndarray | None = None,
@@ -39,14 +49,11 @@ def plot_digits(
     images = _check_images(images)
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")
-    rows = max(1, -(-len(images) // columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.15), squeeze=False)
-    for index, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if index < len(images):
-            ax.imshow(images[index], cmap="binary")
-            if labels is not None:
-                ax.set_title(str(labels[index]), fontsize=10)
+    fig, axes = _grid(len(images), columns, size, size * 1.15)
+    for index, ax in enumerate(axes):
+        ax.imshow(images[index], cmap="binary")
+        if labels is not None:
+            ax.set_title(str(labels[index]), fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -65,15 +72,12 @@ def plot_maps(
         raise ValueError(f"expected 2-D maps, got shapes {[m.shape for m in maps]}")
     if titles is not None and len(titles) != len(maps):
         raise ValueError(f"{len(maps)} maps but {len(titles)} titles")
-    rows = max(1, -(-len(maps) // columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.15), squeeze=False)
-    for index, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if index < len(maps):
-            limit = float(np.abs(maps[index]).max()) or 1.0
-            ax.imshow(maps[index], cmap="RdBu", vmin=-limit, vmax=limit)
-            if titles is not None:
-                ax.set_title(titles[index], fontsize=8)
+    fig, axes = _grid(len(maps), columns, size, size * 1.15)
+    for index, ax in enumerate(axes):
+        limit = float(np.abs(maps[index]).max()) or 1.0
+        ax.imshow(maps[index], cmap="RdBu", vmin=-limit, vmax=limit)
+        if titles is not None:
+            ax.set_title(titles[index], fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -183,11 +187,8 @@ def plot_misclassified(
     confidence = probabilities.max(axis=1)
     wrong = np.flatnonzero(predicted != y_true)
     wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:count]
-    rows = max(1, -(-len(wrong) // columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.2, rows * 1.5), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
-    for ax, index in zip(axes.flat, wrong):
+    fig, axes = _grid(len(wrong), columns, 1.2, 1.5)
+    for ax, index in zip(axes, wrong):
         ax.imshow(images[index], cmap="binary")
         ax.set_title(
             f"true {y_true[index]}\npred {predicted[index]} {confidence[index]:.1%}", fontsize=8, color="firebrick"
