@@ -69,7 +69,7 @@ def load_histories() -> dict[str, dict[str, list[float]]]:
 def load_seed_spread(model: str) -> pd.DataFrame:
     """The test scores of ``model`` re-trained with several seeds, one row per seed, with the
     mean, standard deviation and range below them."""
-    runs = _read(_find(SEED_SPREAD_FILE, "run `python benchmarks/seed_spread.py`"))
+    runs = _merged(SEED_SPREAD_FILE)
     if model not in runs:
         raise KeyError(f"no seed runs recorded for {model!r}; run `python benchmarks/seed_spread.py {model}`")
     table = pd.DataFrame.from_dict(runs[model], orient="index").rename_axis("seed")
@@ -100,17 +100,6 @@ def _merged(relative: Path) -> dict:
         if path.is_file():
             merged.update(_read(path))
     return merged
-
-
-def _find(relative: Path, hint: str) -> Path:
-    candidates = [output_root() / relative]
-    root = project_root()
-    if root is not None:
-        candidates.append(root / relative)
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"{candidates[0]}: nothing recorded yet{'; ' + hint if hint else ''}")
 
 
 def _check_name(model: str) -> None:
