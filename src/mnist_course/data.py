@@ -43,6 +43,8 @@ TRAIN_PIXEL_MEAN = 33.318
 TRAIN_PIXEL_STD = 78.567
 
 IMAGE_SHAPE = (28, 28)
+#: Training images every notebook holds out for validation (see split_validation).
+VALIDATION_SIZE = 5000
 
 HOW_TO_GET_A_GOOD_COPY = (
     "Restore the committed copy with `git checkout -- data/mnist.npz`, "
@@ -169,7 +171,7 @@ def scale_pixels(images: np.ndarray) -> np.ndarray:
 
 
 def split_validation(
-    images: np.ndarray, labels: np.ndarray, size: int = 5000, seed: int = 0
+    images: np.ndarray, labels: np.ndarray, size: int = VALIDATION_SIZE, seed: int = 0
 ) -> tuple[Split, Split]:
     """Hold out ``size`` random training examples for validation: ``(x_fit, y_fit), (x_val, y_val)``.
 
@@ -197,7 +199,7 @@ class PreparedMnist(NamedTuple):
     y_test: np.ndarray
 
 
-def prepare_mnist(validation_size: int = 5000) -> PreparedMnist:
+def prepare_mnist(validation_size: int = VALIDATION_SIZE) -> PreparedMnist:
     """Load, hold out validation data and scale, the three steps of notebook 00, in one call.
 
     Every model notebook uses this, so all of them train, validate and test on the very same
