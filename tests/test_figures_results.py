@@ -12,9 +12,11 @@ from mnist_course import paths, results  # noqa: E402
 from mnist_course.figures import save_figure  # noqa: E402
 from mnist_course.results import (  # noqa: E402
     load_histories,
+    load_predictions,
     load_results,
     load_seed_spread,
     margin_from_spread,
+    record_predictions,
     record_result,
     record_seed_run,
 )
@@ -121,7 +123,7 @@ def test_seed_spread_lists_each_seed_then_its_summary(output_dir):
     assert table.loc["mean", "test_accuracy"] == pytest.approx((0.981 + 0.982 + 0.979) / 3)
     assert table.loc["std", "test_accuracy"] == pytest.approx(np.std([0.981, 0.982, 0.979], ddof=1))
     assert table.loc["max", "test_accuracy"] == 0.982
-    with pytest.raises(KeyError, match="benchmarks/seed_spread.py cnn"):
+    with pytest.raises(KeyError, match="benchmarks/recipes.py"):
         load_seed_spread("cnn")
 
 
@@ -146,3 +148,28 @@ def test_margin_needs_more_than_one_seed(output_dir):
     record_seed_run("m", 1, test_accuracy=0.98)
     with pytest.raises(ValueError, match="at least two seeds"):
         margin_from_spread(load_seed_spread("m"))
+
+
+def test_predictions_round_trip_one_digit_per_test_image(output_dir):
+    predicted = np.random.default_rng(0).integers(0, 10, size=10_000)
+    record_predictions("mlp", predicted)
+    record_predictions("cnn", predicted[::-1])
+    stored = load_predictions()
+    assert list(stored.columns) == ["cnn", "mlp"]  # in name order, as stored
+    np.testing.assert_array_equal(stored["mlp"], predicted)
+    np.testing.assert_array_equal(stored["cnn"], predicted[::-1])
+    assert len((output_dir / "results" / "predictions.json").read_text()) < 25_000
+
+
+@pytest.mark.parametrize(
+    ("predicted", "problem"),
+    [
+        (np.zeros(9_999, dtype=int), "one digit per test image"),
+        (np.zeros((10_000, 10)), "one digit per test image"),  # probabilities, not digits
+        (np.full(10_000, 0.5), "whole digits"),
+        (np.full(10_000, 10), "whole digits"),
+    ],
+)
+def test_predictions_that_are_not_one_digit_per_test_image_are_refused(output_dir, predicted, problem):
+    with pytest.raises(ValueError, match=problem):
+        record_predictions("mlp", predicted)

@@ -4,9 +4,11 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from mnist_course.plots import (  # noqa: E402
+    plot_accuracy_against_cost,
     plot_confusion_matrices,
     plot_confusion_matrix,
     plot_digits,
@@ -66,6 +68,13 @@ def test_learning_curves_overlay_models_one_colour_each():
     lines = fig.axes[0].lines
     assert [line.get_label() for line in lines] == ["mlp training", "mlp validation", "cnn training", "cnn validation"]
     assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+
+
+def test_learning_curves_can_draw_the_validation_curves_alone():
+    fig = plot_learning_curves({"mlp": HISTORY, "cnn": HISTORY}, splits=("validation",))
+    assert [line.get_label() for line in fig.axes[1].lines] == ["mlp validation", "cnn validation"]
+    with pytest.raises(ValueError, match="splits"):
+        plot_learning_curves(HISTORY, splits=("test",))
 
 
 def test_learning_curves_explain_a_missing_validation_metric():
@@ -130,3 +139,16 @@ def test_confusion_matrices_side_by_side_share_one_colour_scale():
     assert plain.get_title() == "plain: % of each true digit"
     assert plain.images[0].get_clim() == batchnorm.images[0].get_clim() == (0, 50.0)
     assert "25.0" in {t.get_text() for t in batchnorm.texts}
+
+
+def test_accuracy_against_cost_puts_each_model_at_its_cost_and_accuracy():
+    results = pd.DataFrame(
+        {"parameters": [535_818, 101_770], "training_seconds": [27.0, 23.0], "test_accuracy": [0.9837, 0.9813]},
+        index=["01_mlp_baseline", "02_dropout"],
+    )
+    fig = plot_accuracy_against_cost(results)
+    by_parameters, by_time = fig.axes
+    assert by_parameters.get_xscale() == by_time.get_xscale() == "log"
+    points = by_time.collections[1].get_offsets()
+    assert np.allclose(points, [[23.0, 98.13]])
+    assert [text.get_text() for text in by_parameters.texts] == ["01_mlp_baseline", "02_dropout"]

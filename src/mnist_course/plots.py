@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from mnist_course.data import IMAGE_SHAPE
@@ -85,13 +86,18 @@ def plot_maps(
 def plot_learning_curves(
     histories: Mapping[str, Mapping[str, Sequence[float]]] | Mapping[str, Sequence[float]],
     metrics: Sequence[str] = ("loss", "accuracy"),
+    splits: Sequence[str] = ("training", "validation"),
 ) -> Figure:
     """Loss and accuracy per epoch: training dashed, validation solid, one colour per model.
 
     Pass ``history.history`` from ``model.fit`` for one model, or ``{"name": history.history, ...}``
     to overlay several. Training figures are averaged over each epoch while the weights change,
     validation figures are measured at its end, so the two are about half an epoch apart.
+    ``splits=("validation",)`` draws the validation curves alone, which keeps many models readable.
     """
+    unknown = set(splits) - {"training", "validation"}
+    if unknown or not splits:
+        raise ValueError(f"splits must be 'training' and/or 'validation', got {list(splits)}")
     if all(isinstance(value, Mapping) for value in histories.values()):
         named = dict(histories)
     else:
@@ -100,6 +106,8 @@ def plot_learning_curves(
     for ax, metric in zip(axes.flat, metrics):
         for (name, history), colour in zip(named.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
             for key, style, split in ((metric, "--", "training"), (f"val_{metric}", "-", "validation")):
+                if split not in splits:
+                    continue
                 if key not in history:
                     raise KeyError(
                         f"history {name!r} has no {key!r} (it has {sorted(history)}); compile with "
@@ -193,5 +201,28 @@ def plot_misclassified(
         ax.set_title(
             f"true {y_true[index]}\npred {predicted[index]} {confidence[index]:.1%}", fontsize=8, color="firebrick"
         )
+    fig.tight_layout()
+    return fig
+
+
+def plot_accuracy_against_cost(results: pd.DataFrame) -> Figure:
+    """Test accuracy against parameters and against training time, one labelled point per model.
+
+    ``results`` is the table of load_results(), with columns parameters, training_seconds and
+    test_accuracy, one row per model. Both costs span orders of magnitude, hence log scales.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
+    for ax, column, label in zip(
+        axes, ("parameters", "training_seconds"), ("parameters", "training time on this machine (s)")
+    ):
+        colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        for number, (model, row) in enumerate(results.iterrows()):
+            point = (row[column], 100 * row["test_accuracy"])
+            ax.scatter(*point, color=colours[number % len(colours)], s=40)
+            ax.annotate(model, point, xytext=(5, 4), textcoords="offset points", fontsize=8)
+        ax.set_xscale("log")
+        ax.set_xlabel(label)
+        ax.grid(alpha=0.3, which="both")
+    axes[0].set_ylabel("test accuracy (%)")
     fig.tight_layout()
     return fig

@@ -1,9 +1,10 @@
 """Recording each model's results in machine-readable files that the comparison reads.
 
-Three JSON files under ``results/``: ``results.json`` (one entry of metrics per model),
-``histories.json`` (each model's per-epoch learning curves) and ``seed_spread.json`` (test scores
-of each model re-trained with other seeds, written by benchmarks/seed_spread.py). Keys are sorted
-and one model is one entry, so that a refresh shows as a small, readable diff.
+JSON files under ``results/``: ``results.json`` (one entry of metrics per model),
+``histories.json`` (each model's per-epoch learning curves), ``predictions.json`` (each model's
+predicted digit for every test image, one string of 10,000 digits) and ``seed_spread.json`` (test
+scores of each model re-trained with other seeds, written by benchmarks/recipes.py). Keys are
+sorted and one model is one entry, so that a refresh shows as a small, readable diff.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ import numbers
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from mnist_course.data import TEST_LABEL_COUNTS
 from mnist_course.paths import output_root, project_root
 
 RESULTS_FILE = Path("results") / "results.json"
 HISTORIES_FILE = Path("results") / "histories.json"
 SEED_SPREAD_FILE = Path("results") / "seed_spread.json"
+PREDICTIONS_FILE = Path("results") / "predictions.json"
 
 Metric = float | int | str
 
@@ -40,8 +44,32 @@ def record_result(model: str, history: Mapping[str, Sequence[float]] | None = No
         _update(HISTORIES_FILE, model, curves)
 
 
+def record_predictions(model: str, predicted: np.ndarray) -> None:
+    """Store ``model``'s predicted digit for each test image, in test-set order.
+
+    With every model's predictions on file, the comparison can find the digits all of them get
+    wrong without re-training any. One character per image keeps the file small and diffable.
+    """
+    _check_name(model)
+    predicted = np.asarray(predicted)
+    if predicted.shape != (sum(TEST_LABEL_COUNTS),):
+        raise ValueError(
+            f"predictions of {model!r} must be one digit per test image, shape ({sum(TEST_LABEL_COUNTS)},); "
+            f"got shape {predicted.shape} (pass probabilities.argmax(axis=1))"
+        )
+    if not np.issubdtype(predicted.dtype, np.integer) or predicted.min() < 0 or predicted.max() > 9:
+        raise ValueError(f"predictions of {model!r} must be whole digits 0-9; got dtype {predicted.dtype}")
+    _update(PREDICTIONS_FILE, model, "".join(map(str, predicted.tolist())))
+
+
+def load_predictions() -> pd.DataFrame:
+    """Recorded test-set predictions, one column per model (in name order), one row per test image."""
+    stored = _merged(PREDICTIONS_FILE)
+    return pd.DataFrame({model: np.frombuffer(digits.encode(), dtype=np.uint8) - ord("0") for model, digits in stored.items()})
+
+
 def record_seed_run(model: str, seed: int, **metrics: Metric) -> None:
-    """Store one re-training of ``model`` with ``seed`` (used by benchmarks/seed_spread.py)."""
+    """Store one re-training of ``model`` with ``seed`` (used by benchmarks/recipes.py)."""
     _check_name(model)
     path = output_root() / SEED_SPREAD_FILE
     runs = _read(path) if path.is_file() else {}
@@ -71,7 +99,7 @@ def load_seed_spread(model: str) -> pd.DataFrame:
     mean, standard deviation and range below them."""
     runs = _merged(SEED_SPREAD_FILE)
     if model not in runs:
-        raise KeyError(f"no seed runs recorded for {model!r}; run `python benchmarks/seed_spread.py {model}`")
+        raise KeyError(f"no seed runs recorded for {model!r}; run `python benchmarks/recipes.py`")
     table = pd.DataFrame.from_dict(runs[model], orient="index").rename_axis("seed")
     table.index = table.index.astype(int)
     table = table.sort_index()

@@ -1,0 +1,65 @@
+"""Setting the recorded models side by side: the comparison table and their shared mistakes.
+
+Notebook 06 shows the table, and tools/notebooks.py writes the same table into the README, where
+a test keeps it equal to the recorded results.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: What the table needs from each model's recorded results (see record_result).
+REQUIRED_METRICS = (
+    "title", "parameters", "optimizer", "epochs", "batch_size", "training_seconds",
+    "test_accuracy", "test_loss", "known_accuracy",
+)  # fmt: skip
+
+
+def comparison_table(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per model, in notebook order: what it is, what it cost, and how it scored against
+    the accuracy its recipe is known for.
+
+    Percentages are rounded to two decimals first and the difference is taken between the rounded
+    figures, so that every number in a row can be checked against the others by eye.
+    """
+    missing = {
+        model: [metric for metric in REQUIRED_METRICS if metric not in row or pd.isna(row[metric])]
+        for model, row in results.iterrows()
+    }
+    missing = {model: metrics for model, metrics in missing.items() if metrics}
+    if missing:
+        raise KeyError(f"recorded results lack {missing}; re-run those notebooks to record them")
+    results = results.sort_index()
+    accuracy = (100 * results.test_accuracy.astype(float)).round(2)
+    known = (100 * results.known_accuracy.astype(float)).round(2)
+    return pd.DataFrame(
+        {
+            "model": results.title,
+            "parameters": results.parameters.astype(int),
+            "optimizer": results.optimizer,
+            "epochs": results.epochs.astype(int),
+            "batch": results.batch_size.astype(int),
+            "training (s)": results.training_seconds.astype(float).round().astype(int),
+            "test accuracy (%)": accuracy,
+            "test loss": results.test_loss.astype(float).round(3),
+            "known for (%)": known,
+            "difference (points)": (accuracy - known).round(2),
+        },
+        index=results.index.rename("notebook"),
+    )
+
+
+def misclassified_by_all(predictions: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
+    """Indices of the test images that every model (column of ``predictions``) got wrong.
+
+    A digit that defeats models of every kind is rarely the models' fault: it is usually written
+    ambiguously, or labelled wrongly.
+    """
+    labels = np.asarray(labels)
+    if predictions.empty:
+        raise ValueError("no predictions recorded; run the model notebooks first")
+    if len(predictions) != len(labels):
+        raise ValueError(f"{len(predictions)} predictions per model for {len(labels)} labels; both must cover the test set")
+    wrong = predictions.to_numpy() != labels[:, None]
+    return np.flatnonzero(wrong.all(axis=1))
