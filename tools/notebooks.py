@@ -1,10 +1,12 @@
 """Maintain the notebooks: generated cells (Colab set-up, navigation) and clean executed outputs.
 
-    python tools/notebooks.py sync      # rewrite the generated cells of every notebook
-    python tools/notebooks.py execute   # sync, then run every notebook top to bottom, in place
+    python tools/notebooks.py sync      # rewrite the generated cells and the README's tables
+    python tools/notebooks.py execute   # run every notebook top to bottom, in place, then sync
 
 Generated cells are found by ``metadata.course_cell`` and rebuilt from one source: the
 repository address in pyproject.toml and the notebooks' own titles, so none of them drifts.
+The README's results table and benchmark summary are rebuilt from the committed results/ files
+between their ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` lines; a test checks they agree.
 ``execute`` runs each notebook in a fresh kernel exactly as the test suite's nbval does, so the
 committed outputs are the ones the tests compare against (see run_notebook).
 """
@@ -12,6 +14,7 @@ committed outputs are the ones the tests compare against (see run_notebook).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -19,10 +22,14 @@ import tomllib
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 from nbclient import NotebookClient
+
+from mnist_course.comparison import comparison_table
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
@@ -99,7 +106,40 @@ def sync(path: Path, paths: list[Path]) -> bool:
     return changed
 
 
-def execute(path: Path, environment: dict[str, str] | None = None, until: str | None = None) -> nbformat.NotebookNode:
+def readme_blocks() -> dict[str, str]:
+    """The README's generated blocks, from the committed results files (not from any fresher
+    run elsewhere, such as the tests' scratch folder): what the README must say."""
+    recorded = json.loads((ROOT / "results" / "results.json").read_text())
+    results = pd.DataFrame.from_dict(recorded, orient="index")
+    return {
+        "results": comparison_table(results).to_markdown() + "\n",
+        "benchmark": (ROOT / "results" / "benchmark.md").read_text(),
+    }
+
+
+def readme_block_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(<!-- begin {name}:[^\n]*-->\n)(.*?)(<!-- end {name} -->)", flags=re.DOTALL)
+
+
+def sync_readme() -> bool:
+    """Rewrite the README's generated blocks; returns whether anything changed."""
+    text = original = README.read_text()
+    for name, block in readme_blocks().items():
+        pattern = readme_block_pattern(name)
+        if not pattern.search(text):
+            raise ValueError(f"README.md has no '<!-- begin {name}: ... -->' ... '<!-- end {name} -->' block")
+        text = pattern.sub(lambda match: match.group(1) + block + match.group(3), text)
+    if text != original:
+        README.write_text(text)
+    return text != original
+
+
+def execute(
+    path: Path,
+    environment: dict[str, str] | None = None,
+    until: str | None = None,
+    notebook: nbformat.NotebookNode | None = None,
+) -> nbformat.NotebookNode:
     """Execute ``path`` in a fresh kernel started in the notebooks folder; return it with outputs.
 
     Under pytest, ipykernel does not forward what native libraries write to the process's stderr
@@ -108,9 +148,10 @@ def execute(path: Path, environment: dict[str, str] | None = None, until: str | 
     committed outputs would hold lines that the tests can never reproduce. MPLBACKEND is cleared
     so the kernel draws with the inline backend, as it does under the tests. ``environment``
     adds variables for the kernel (a seed, an output folder); with ``until``, execution stops
-    after the first code cell whose source contains that text.
+    after the first code cell whose source contains that text. ``notebook``, an edited copy of
+    the file's content, runs in its place (still from the notebooks folder).
     """
-    nb = nbformat.read(path, as_version=4)
+    nb = notebook if notebook is not None else nbformat.read(path, as_version=4)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("MPLBACKEND", None)
     env.update(environment or {})
@@ -157,6 +198,8 @@ def main() -> None:
         for path in chosen:
             print(f"executing {path.name} ...", flush=True)
             refresh(path)
+    if sync_readme():
+        print("synced the README's results table and benchmark summary")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import keras
 
 #: The seed every notebook trains with.
 DEFAULT_SEED = 42
-#: Set this to train with another seed: benchmarks/seed_spread.py re-runs the unchanged notebooks
+#: Set this to train with another seed: benchmarks/recipes.py re-runs the unchanged notebooks
 #: this way to measure how much their results depend on the seed.
 SEED_VARIABLE = "MNIST_COURSE_SEED"
 
