@@ -19,7 +19,7 @@ test: $(VENV)/installed  ## unit tests, then every notebook re-executed and comp
 notebooks: $(VENV)/installed  ## re-run every notebook headless; refresh outputs, figures, results
 	$(BIN)/python tools/notebooks.py execute
 
-benchmark: $(VENV)/installed  ## time every recipe, its seed spread and Keras's defaults (~35 min)
+benchmark: $(VENV)/installed  ## time every recipe, its seed spread and Keras's defaults (~45 min)
 	$(BIN)/python benchmarks/recipes.py
 	$(BIN)/python tools/notebooks.py sync
 

@@ -5,6 +5,7 @@ re-execution cannot: that what is committed is itself clean, complete and in syn
 """
 
 import importlib.util
+import json
 import re
 import shlex
 import tomllib
@@ -115,3 +116,26 @@ def test_readme_lists_every_notebook_with_its_colab_link():
         assert f"(notebooks/{path.name})" in readme, f"README's table of lessons misses {path.name}"
         colab = re.search(r'href="([^"]+)"', notebook_tool.generated_cells(path, PATHS)["navigation-top"].source)
         assert f"({colab.group(1)})" in readme, f"README's Colab link for {path.name} differs from the notebook's"
+
+
+def readme_block(name: str) -> str:
+    match = notebook_tool.readme_block_pattern(name).search((ROOT / "README.md").read_text())
+    assert match, f"README.md lacks its generated {name} block"
+    return match.group(2)
+
+
+@pytest.mark.parametrize("name", ["results", "benchmark"])
+def test_readme_blocks_say_what_the_recorded_results_say(name):
+    assert readme_block(name) == notebook_tool.readme_blocks()[name], (
+        f"README's {name} block differs from results/; run `python tools/notebooks.py sync`"
+    )
+
+
+def test_readme_accuracies_are_the_recorded_ones():
+    # Read back independently of the generator: every recorded model, at its recorded accuracy.
+    recorded = json.loads((ROOT / "results" / "results.json").read_text())
+    rows = [line.split("|") for line in readme_block("results").splitlines()]
+    header = [cell.strip() for cell in rows[0]]
+    column = header.index("test accuracy (%)")
+    shown = {row[1].strip(): float(row[column]) for row in rows[2:]}
+    assert shown == {model: round(100 * result["test_accuracy"], 2) for model, result in recorded.items()}
