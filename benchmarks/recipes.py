@@ -9,8 +9,8 @@ Everything is measured in one run, so the ratios compare like with like on a noi
    and again at the end (the higher is the peak; a large gap means the machine was busy).
 2. The whole series: every notebook top to bottom in a fresh kernel, seed 42, as the tests run it.
 3. Each model notebook again with seeds 1 and 2, up to the cell that records its result.
-4. Each model notebook with Keras's defaults, once per seed, each run right after the course's run
-   with the same seed: the same recipe with ``steps_per_execution=1``, the one setting in which the
+4. Each model notebook with Keras's defaults, once per seed, right after the course's run with the
+   same seed (for seed 42, the series' run comes first): the same recipe with ``steps_per_execution=1``, the one setting in which the
    course's training differs from a plain ``fit`` on NumPy arrays. The speed-up is the ratio of the
    mean training times over the seeds; the accuracies must agree seed by seed, since both pipelines
    train the very same steps.
@@ -108,7 +108,7 @@ def summarise(runs: pd.DataFrame, peak_flops: float) -> pd.DataFrame:
     cpu_utilisation, forward_flops, epochs) with columns model, seed and pipeline ("course" or
     "keras defaults"). Figures are means over the seeds. Training times on a shared machine vary
     by tens of percent from run to run, which is why the speed-up is a ratio of means over several
-    seeds, each pair run back to back, rather than of two single runs.
+    seeds rather than of two single runs.
     """
     course = runs[runs.pipeline == "course"]
     defaults = runs[runs.pipeline == "keras defaults"]
