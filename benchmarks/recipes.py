@@ -41,7 +41,7 @@ import tensorflow as tf
 from mnist_course.data import VALIDATION_SIZE
 from mnist_course.paths import output_root
 from mnist_course.performance import available_cores
-from mnist_course.results import SEED_SPREAD_FILE, record_seed_run
+from mnist_course.results import clear_seed_runs, record_seed_run
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
@@ -237,8 +237,7 @@ def main() -> None:
         "peak_gflops_end": peak_end / 1e9,
         "series": {"notebooks": series, "total_seconds": sum(series.values())},
     }
-    seed_spread = output_root() / SEED_SPREAD_FILE
-    seed_spread.unlink(missing_ok=True)  # this run's seeds replace the last run's
+    clear_seed_runs(*frame.model.unique())  # this run's seeds replace the last run's
     for run in frame[frame.pipeline == "course"].itertuples():
         record_seed_run(run.model, run.seed, test_accuracy=run.test_accuracy, test_loss=run.test_loss)
     summary = markdown(table, facts)

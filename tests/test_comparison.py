@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mnist_course.comparison import comparison_table, misclassified_by_all
+from mnist_course.comparison import ablation_table, comparison_table, misclassified_by_all
 
 
 def results(**overrides):
@@ -49,3 +49,38 @@ def test_misclassified_by_all_refuses_predictions_of_another_length():
         misclassified_by_all(pd.DataFrame({"a": [1, 2, 3]}), np.arange(4))
     with pytest.raises(ValueError, match="no predictions"):
         misclassified_by_all(pd.DataFrame(), np.arange(4))
+
+
+def ablation_runs():
+    return pd.DataFrame(
+        {
+            "variant": ["full recipe"] * 2 + ["no schedule"] * 2 + ["batch 32"] * 2,
+            "seed": [1, 2, 1, 2, 1, 2],
+            "seconds": [4.0, 6.0, 5.0, 5.0, 20.0, 20.0],
+            "validation_accuracy": [0.9900, 0.9910, 0.9850, 0.9870, 0.9920, 0.9900],
+        }
+    )
+
+
+def test_ablation_table_sets_each_variant_against_the_full_recipe():
+    table = ablation_table(ablation_runs(), baseline="full recipe")
+    assert list(table.index) == ["full recipe", "no schedule", "batch 32"]
+    assert table.loc["no schedule", "validation accuracy (%)"] == 98.6
+    assert table.loc["no schedule", "change (points)"] == -0.45
+    assert (table.loc["no schedule", "lowest (%)"], table.loc["no schedule", "highest (%)"]) == (98.5, 98.7)
+    assert table.loc["batch 32", "time (x full recipe)"] == 4.0
+    assert table.loc["full recipe", "change (points)"] == 0 and table.loc["full recipe", "seeds"] == 2
+
+
+def test_ablation_table_refuses_variants_run_with_other_seeds():
+    runs = ablation_runs()
+    runs.loc[5, "seed"] = 3
+    with pytest.raises(ValueError, match="batch 32"):
+        ablation_table(runs, baseline="full recipe")
+
+
+def test_ablation_table_needs_its_baseline_and_metric():
+    with pytest.raises(KeyError, match="baseline"):
+        ablation_table(ablation_runs(), baseline="everything")
+    with pytest.raises(KeyError, match="test_accuracy"):
+        ablation_table(ablation_runs(), baseline="full recipe", metric="test_accuracy")

@@ -11,11 +11,14 @@ import pytest  # noqa: E402
 from mnist_course import paths, results  # noqa: E402
 from mnist_course.figures import save_figure  # noqa: E402
 from mnist_course.results import (  # noqa: E402
+    clear_seed_runs,
+    load_ablation,
     load_histories,
     load_predictions,
     load_results,
     load_seed_spread,
     margin_from_spread,
+    record_ablation_run,
     record_predictions,
     record_result,
     record_seed_run,
@@ -125,6 +128,30 @@ def test_seed_spread_lists_each_seed_then_its_summary(output_dir):
     assert table.loc["max", "test_accuracy"] == 0.982
     with pytest.raises(KeyError, match="benchmarks/recipes.py"):
         load_seed_spread("cnn")
+
+
+def test_ablation_runs_come_back_one_row_per_variant_and_seed(output_dir):
+    record_ablation_run("07_accurate", "full recipe", 42, validation_accuracy=0.995, seconds=180.0)
+    record_ablation_run("07_accurate", "without augmentation", 42, validation_accuracy=0.993, seconds=150.0)
+    record_ablation_run("07_accurate", "full recipe", 43, validation_accuracy=0.996, seconds=181.0)
+    record_ablation_run("07_accurate", "full recipe", 42, validation_accuracy=0.994, seconds=179.0)  # replaces
+    record_ablation_run("07_fast", "full recipe", 42, validation_accuracy=0.99, seconds=5.0)
+    runs = load_ablation("07_accurate")
+    assert runs[["variant", "seed"]].values.tolist() == [["full recipe", 42], ["full recipe", 43], ["without augmentation", 42]]
+    assert runs.validation_accuracy.tolist() == [0.994, 0.996, 0.993]
+    with pytest.raises(KeyError, match="benchmarks/ablation.py"):
+        load_ablation("05_cnn")
+    with pytest.raises(ValueError, match="finite number"):
+        record_ablation_run("07_fast", "full recipe", 1, validation_accuracy=float("inf"))
+
+
+def test_clearing_seed_runs_forgets_only_the_models_named(output_dir):
+    record_seed_run("mlp", 1, test_accuracy=0.98)
+    record_seed_run("cnn", 1, test_accuracy=0.99)
+    clear_seed_runs("mlp", "rnn")
+    assert load_seed_spread("cnn").loc[1, "test_accuracy"] == 0.99
+    with pytest.raises(KeyError):
+        load_seed_spread("mlp")
 
 
 def test_load_results_names_a_broken_file(output_dir):

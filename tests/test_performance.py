@@ -1,9 +1,19 @@
+import math
 import time
 
 import keras
+import numpy as np
 import pytest
 
-from mnist_course.performance import Stopwatch, available_cores, forward_flops, stopwatch
+from mnist_course.performance import (
+    AccuracyTimeline,
+    Stopwatch,
+    TrainingClock,
+    available_cores,
+    forward_flops,
+    stopwatch,
+    time_to_accuracy,
+)
 
 
 def test_stopwatch_measures_wall_and_cpu_time_of_the_block():
@@ -59,3 +69,78 @@ def test_a_weighted_layer_it_cannot_count_is_an_error_not_a_zero():
     model = keras.Sequential([keras.Input((5,)), keras.layers.Embedding(10, 4)])
     with pytest.raises(ValueError, match="cannot count layer"):
         forward_flops(model)
+
+
+def tiny_problem(samples=256):
+    """A linearly separable 2-class problem that a one-layer model learns in a few steps."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(samples, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64")
+    x[:, 0] += np.where(y == 1, 1.0, -1.0)  # a clear margin between the classes
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    return model, x, y
+
+
+def test_training_clock_puts_rising_training_seconds_into_the_history():
+    model, x, y = tiny_problem()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=3, batch_size=64, verbose=0, callbacks=[TrainingClock()])
+    seconds = history.history["seconds"]
+    assert len(seconds) == 3
+    assert 0 < seconds[0] < seconds[1] < seconds[2]
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 2])
+def test_accuracy_timeline_samples_every_n_steps_and_the_final_model(steps_per_execution):
+    model, x, y = tiny_problem()
+    model.compile(
+        optimizer=keras.optimizers.SGD(1.0), loss="sparse_categorical_crossentropy", steps_per_execution=steps_per_execution
+    )
+    timeline = AccuracyTimeline(x, y, every_steps=2)
+    model.fit(x, y, epochs=2, batch_size=64, verbose=0, callbacks=[timeline])  # 4 steps an epoch, 8 in all
+    assert len(timeline.seconds) == len(timeline.accuracy) == 4  # after steps 2, 4, 6 and 8
+    assert timeline.seconds == sorted(timeline.seconds) and timeline.seconds[0] > 0
+    final = float(np.mean(model.predict(x, verbose=0).argmax(axis=1) == y))
+    assert timeline.accuracy[-1] == final
+    assert final > 0.9
+
+
+def test_accuracy_timeline_measures_the_end_of_a_run_that_is_not_a_multiple_of_n():
+    model, x, y = tiny_problem(samples=320)  # 5 steps of 64
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    timeline = AccuracyTimeline(x, y, every_steps=2)
+    model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[timeline])
+    assert len(timeline.accuracy) == 3  # after steps 2 and 4, then the final model
+
+
+def test_accuracy_timeline_leaves_its_own_measuring_out_of_the_time():
+    model, x, y = tiny_problem()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+
+    predict = model.predict
+
+    def slow_predict(*args, **kwargs):
+        time.sleep(0.3)  # stands in for a slow evaluation
+        return predict(*args, **kwargs)
+
+    model.predict = slow_predict
+    timeline = AccuracyTimeline(x, y, every_steps=1)
+    with stopwatch() as clock:
+        model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[timeline])
+    assert clock.seconds > 4 * 0.3
+    assert timeline.seconds[-1] < clock.seconds - 4 * 0.3
+
+
+def test_accuracy_timeline_rejects_a_step_count_below_one():
+    with pytest.raises(ValueError, match="every_steps"):
+        AccuracyTimeline(np.zeros((1, 4)), np.zeros(1), every_steps=0)
+
+
+def test_time_to_accuracy_is_the_first_crossing_or_nan():
+    seconds, accuracy = [1.0, 2.0, 3.0, 4.0], [0.97, 0.991, 0.989, 0.995]
+    assert time_to_accuracy(seconds, accuracy, 0.99) == 2.0
+    assert time_to_accuracy(seconds, accuracy, 0.995) == 4.0
+    assert math.isnan(time_to_accuracy(seconds, accuracy, 0.999))
+    with pytest.raises(ValueError, match="pair up"):
+        time_to_accuracy(seconds, accuracy[:2], 0.99)

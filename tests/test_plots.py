@@ -15,6 +15,7 @@ from mnist_course.plots import (  # noqa: E402
     plot_learning_curves,
     plot_maps,
     plot_misclassified,
+    plot_time_to_accuracy,
 )
 
 
@@ -152,3 +153,19 @@ def test_accuracy_against_cost_puts_each_model_at_its_cost_and_accuracy():
     points = by_time.collections[1].get_offsets()
     assert np.allclose(points, [[23.0, 98.13]])
     assert [text.get_text() for text in by_parameters.texts] == ["01_mlp_baseline", "02_dropout"]
+
+
+def test_time_to_accuracy_plot_marks_where_each_recipe_first_reaches_the_target():
+    curves = {"fast": ([0.5, 1.0, 2.0], [0.97, 0.991, 0.993]), "slow": ([30.0, 60.0], [0.975, 0.985])}
+    fig = plot_time_to_accuracy(curves, target=0.99)
+    (ax,) = fig.axes
+    assert ax.get_xscale() == "log"
+    fast, slow = ax.lines[0], ax.lines[2]  # fast's curve and crossing, then slow's curve
+    assert np.allclose(fast.get_ydata(), [97.0, 99.1, 99.3]) and np.allclose(slow.get_xdata(), [30, 60])
+    assert [text.get_text() for text in ax.texts] == ["1.0 s"]  # slow never gets there: no mark
+    assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == ["fast", "slow", "99.0%"]
+
+
+def test_time_to_accuracy_plot_rejects_unpaired_curves():
+    with pytest.raises(ValueError, match="'fast'"):
+        plot_time_to_accuracy({"fast": ([1.0, 2.0], [0.99])}, target=0.99)

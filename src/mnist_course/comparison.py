@@ -63,3 +63,38 @@ def misclassified_by_all(predictions: pd.DataFrame, labels: np.ndarray) -> np.nd
         raise ValueError(f"{len(predictions)} predictions per model for {len(labels)} labels; both must cover the test set")
     wrong = predictions.to_numpy() != labels[:, None]
     return np.flatnonzero(wrong.all(axis=1))
+
+
+def ablation_table(runs: pd.DataFrame, baseline: str, metric: str = "validation_accuracy") -> pd.DataFrame:
+    """What each technique is worth: one row per variant of a recipe, set against the full recipe.
+
+    ``runs`` has one row per training run, with columns ``variant``, ``seed``, ``seconds`` and
+    ``metric``; ``baseline`` names the full recipe's variant. A variant usually removes one
+    technique. Every variant must have run with the same seeds as the baseline, so that the
+    difference compares like with like; the spread columns show whether it exceeds the noise.
+    """
+    missing = {"variant", "seed", "seconds", metric} - set(runs.columns)
+    if missing:
+        raise KeyError(f"runs lack the columns {sorted(missing)}")
+    seeds = runs.groupby("variant", sort=False).seed.apply(frozenset)
+    if baseline not in seeds:
+        raise KeyError(f"no runs of the baseline {baseline!r}; variants are {list(seeds.index)}")
+    unpaired = [variant for variant, variant_seeds in seeds.items() if variant_seeds != seeds[baseline]]
+    if unpaired:
+        raise ValueError(f"variants {unpaired} did not run with the baseline's seeds {sorted(seeds[baseline])}")
+    grouped = runs.groupby("variant", sort=False)
+    percent = 100 * grouped[metric].agg(["mean", "min", "max"])
+    seconds = grouped.seconds.mean()
+    label = metric.replace("_", " ")
+    table = pd.DataFrame(
+        {
+            "seeds": grouped.seed.count(),
+            "training (s)": seconds.round(1),
+            f"{label} (%)": percent["mean"].round(2),
+            "lowest (%)": percent["min"].round(2),
+            "highest (%)": percent["max"].round(2),
+            "change (points)": (percent["mean"] - percent.loc[baseline, "mean"]).round(2),
+            "time (x full recipe)": (seconds / seconds[baseline]).round(2),
+        }
+    )
+    return table.rename_axis("variant")

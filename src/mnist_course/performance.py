@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 
 
 def available_cores() -> int:
@@ -82,3 +83,75 @@ def _leaf_layers(model: keras.Model) -> Iterator[keras.layers.Layer]:
             yield from _leaf_layers(layer)
         else:
             yield layer
+
+
+class TrainingClock(keras.callbacks.Callback):
+    """Adds ``seconds``, the training time so far, to every epoch's logs, and so to ``history``.
+
+    With it, a recorded learning curve can be drawn against time as well as epochs: that is how a
+    slow recipe and a fast one are compared on equal terms (time to a given accuracy). The clock
+    starts when ``fit`` starts, so the first epoch includes building the training step.
+    """
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is not None:
+            logs["seconds"] = time.perf_counter() - self._started
+
+
+class AccuracyTimeline(keras.callbacks.Callback):
+    """Measures accuracy on held-out data every ``every_steps`` training steps during ``fit``.
+
+    A recipe that trains in one epoch has no per-epoch curve to show, so this samples it within the
+    epoch. The time spent measuring is excluded from ``seconds``, so the curve shows training time
+    alone. ``every_steps`` should be a multiple of the model's ``steps_per_execution``: Keras only
+    hands control back to callbacks between executions.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, every_steps: int) -> None:
+        super().__init__()
+        if every_steps < 1:
+            raise ValueError(f"every_steps must be at least 1, got {every_steps}")
+        self.x, self.y, self.every_steps = x, np.asarray(y), every_steps
+        self.seconds: list[float] = []
+        self.accuracy: list[float] = []
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.seconds, self.accuracy = [], []
+        self._started, self._paused, self._steps = time.perf_counter(), 0.0, 0
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        self._first_step = batch
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        # With steps_per_execution, one call covers steps self._first_step to batch.
+        before, self._steps = self._steps, self._steps + batch - self._first_step + 1
+        if self._steps // self.every_steps > before // self.every_steps:
+            self._measure()
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self._steps % self.every_steps:
+            self._measure()  # the final model, whatever the step count
+
+    def _measure(self) -> None:
+        now = time.perf_counter()
+        predicted = self.model.predict(self.x, batch_size=1000, verbose=0).argmax(axis=-1)
+        self.seconds.append(now - self._started - self._paused)
+        self.accuracy.append(float(np.mean(predicted == self.y)))
+        self._paused += time.perf_counter() - now
+
+
+def time_to_accuracy(seconds: Sequence[float], accuracy: Sequence[float], target: float) -> float:
+    """The first time at which ``accuracy`` reached ``target``, or NaN if it never did.
+
+    The measure behind speed benchmarks such as DAWNBench: a fast recipe that never gets there is
+    not fast, so a miss is NaN rather than the last time.
+    """
+    if len(seconds) != len(accuracy):
+        raise ValueError(f"seconds and accuracy must pair up; got {len(seconds)} and {len(accuracy)} values")
+    for elapsed, value in zip(seconds, accuracy):
+        if value >= target:
+            return float(elapsed)
+    return math.nan

@@ -226,3 +226,33 @@ def plot_accuracy_against_cost(results: pd.DataFrame) -> Figure:
     axes[0].set_ylabel("test accuracy (%)")
     fig.tight_layout()
     return fig
+
+
+def plot_time_to_accuracy(
+    curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], target: float, floor: float = 0.95
+) -> Figure:
+    """Validation accuracy against training seconds, one line per recipe, with the target marked.
+
+    ``curves`` maps a recipe's name to ``(seconds, accuracy)``. Time on a log scale, so a recipe
+    ten times faster sits a fixed distance to the left whatever the scale; accuracy from ``floor``
+    up, where the recipes differ. Each recipe's first crossing of ``target`` is marked and labelled.
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for (name, (seconds, accuracy)), colour in zip(curves.items(), colours):
+        if len(seconds) != len(accuracy) or not len(seconds):
+            raise ValueError(f"curve {name!r} needs as many times as accuracies, at least one; got {len(seconds)} and {len(accuracy)}")
+        ax.plot(seconds, 100 * np.asarray(accuracy), "-o", ms=3, color=colour, label=name)
+        reached = next((s for s, a in zip(seconds, accuracy) if a >= target), None)
+        if reached is not None:
+            ax.axvline(reached, color=colour, ls=":", lw=1)
+            ax.annotate(f"{reached:.1f} s", (reached, 100 * floor), xytext=(3, 3), textcoords="offset points", color=colour, fontsize=8)
+    ax.axhline(100 * target, color="grey", ls="--", lw=1, label=f"{target:.1%}")
+    ax.set_xscale("log")
+    ax.set_ylim(100 * floor, 100)
+    ax.set_xlabel("training time on this machine (s)")
+    ax.set_ylabel("validation accuracy (%)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -2,8 +2,10 @@
 
 JSON files under ``results/``: ``results.json`` (one entry of metrics per model),
 ``histories.json`` (each model's per-epoch learning curves), ``predictions.json`` (each model's
-predicted digit for every test image, one string of 10,000 digits) and ``seed_spread.json`` (test
-scores of each model re-trained with other seeds, written by benchmarks/recipes.py). Keys are
+predicted digit for every test image, one string of 10,000 digits), ``seed_spread.json`` (test
+scores of each model re-trained with other seeds, written by benchmarks/recipes.py) and
+``ablation.json`` (runs of a recipe with one technique removed at a time, per seed, written by
+benchmarks/ablation.py). Keys are
 sorted and one model is one entry, so that a refresh shows as a small, readable diff.
 """
 
@@ -25,6 +27,7 @@ RESULTS_FILE = Path("results") / "results.json"
 HISTORIES_FILE = Path("results") / "histories.json"
 SEED_SPREAD_FILE = Path("results") / "seed_spread.json"
 PREDICTIONS_FILE = Path("results") / "predictions.json"
+ABLATION_FILE = Path("results") / "ablation.json"
 
 Metric = float | int | str
 
@@ -75,6 +78,41 @@ def record_seed_run(model: str, seed: int, **metrics: Metric) -> None:
     runs = _read(path) if path.is_file() else {}
     runs.setdefault(model, {})[str(seed)] = {key: _plain(model, key, value) for key, value in metrics.items()}
     _write(path, runs)
+
+
+def record_ablation_run(recipe: str, variant: str, seed: int, **metrics: Metric) -> None:
+    """Store one training run of ``recipe`` in ``variant`` (the full recipe, or it without one
+    technique) with ``seed``; recording the same run again replaces it."""
+    _check_name(recipe)
+    _check_name(variant)
+    path = output_root() / ABLATION_FILE
+    runs = _read(path) if path.is_file() else {}
+    plain = {key: _plain(recipe, key, value) for key, value in metrics.items()}
+    runs.setdefault(recipe, {}).setdefault(variant, {})[str(seed)] = plain
+    _write(path, runs)
+
+
+def load_ablation(recipe: str) -> pd.DataFrame:
+    """The recorded runs of ``recipe``'s variants, one row per run, with columns ``variant`` and
+    ``seed`` and the recorded metrics, ordered by variant name and seed."""
+    recipes = _merged(ABLATION_FILE)
+    if recipe not in recipes:
+        raise KeyError(f"no ablation runs recorded for {recipe!r}; run `python benchmarks/ablation.py`")
+    rows = [
+        {"variant": variant, "seed": int(seed), **metrics}
+        for variant, seeds in recipes[recipe].items()
+        for seed, metrics in seeds.items()
+    ]
+    return pd.DataFrame(rows).sort_values(["variant", "seed"], ignore_index=True)
+
+
+def clear_seed_runs(*models: str) -> None:
+    """Forget every recorded seed run of ``models``, before a benchmark records them afresh, so
+    that seeds it no longer runs do not linger beside the new ones."""
+    path = output_root() / SEED_SPREAD_FILE
+    if path.is_file():
+        runs = _read(path)
+        _write(path, {model: seeds for model, seeds in runs.items() if model not in models})
 
 
 def load_results() -> pd.DataFrame:
