@@ -90,7 +90,8 @@ class TrainingClock(keras.callbacks.Callback):
 
     With it, a recorded learning curve can be drawn against time as well as epochs: that is how a
     slow recipe and a fast one are compared on equal terms (time to a given accuracy). The clock
-    starts when ``fit`` starts, so the first epoch includes building the training step.
+    starts when ``fit`` starts, so the first epoch includes building the training step, and each
+    epoch its validation pass.
     """
 
     def on_train_begin(self, logs: dict | None = None) -> None:
@@ -106,8 +107,9 @@ class AccuracyTimeline(keras.callbacks.Callback):
 
     A recipe that trains in one epoch has no per-epoch curve to show, so this samples it within the
     epoch. The time spent measuring is excluded from ``seconds``, so the curve shows training time
-    alone. ``every_steps`` should be a multiple of the model's ``steps_per_execution``: Keras only
-    hands control back to callbacks between executions.
+    alone. Keras hands control to callbacks only between executions of ``steps_per_execution``
+    steps, so each measurement falls at the first such boundary at or past a multiple of
+    ``every_steps``; choose a multiple of ``steps_per_execution`` for evenly spaced points.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, every_steps: int) -> None:
