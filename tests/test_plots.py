@@ -15,6 +15,9 @@ from mnist_course.plots import (  # noqa: E402
     plot_learning_curves,
     plot_maps,
     plot_misclassified,
+    plot_pictures,
+    plot_predictions,
+    plot_preparation,
     plot_time_to_accuracy,
 )
 
@@ -169,3 +172,37 @@ def test_time_to_accuracy_plot_marks_where_each_recipe_first_reaches_the_target(
 def test_time_to_accuracy_plot_rejects_unpaired_curves():
     with pytest.raises(ValueError, match="'fast'"):
         plot_time_to_accuracy({"fast": ([1.0, 2.0], [0.99])}, target=0.99)
+
+
+def test_plot_preparation_titles_each_step_with_its_size():
+    steps = {"grayscale": np.ones((40, 30)), "ink": np.zeros((40, 30)), "centred": np.zeros((28, 28))}
+    fig = plot_preparation(steps)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["grayscale\n40x30", "ink\n40x30", "centred\n28x28"]
+    with pytest.raises(ValueError, match="2-D"):
+        plot_preparation({"rgb": np.zeros((4, 4, 3))})
+    with pytest.raises(ValueError, match="no preparation steps"):
+        plot_preparation({})
+
+
+def test_plot_predictions_shows_the_top_digit_and_its_probability():
+    probabilities = np.full((3, 10), 0.02)
+    probabilities[[0, 1, 2], [7, 1, 4]] = 0.82
+    fig = plot_predictions(digits(3), probabilities, ["a", "b", "c"], columns=2)
+    bar_titles = [ax.get_title() for ax in fig.axes if ax.patches]
+    assert bar_titles == ["7: 82%", "1: 82%", "4: 82%"]
+    assert [ax.get_title() for ax in fig.axes if ax.images] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="titles"):
+        plot_predictions(digits(3), probabilities, ["a"])
+    with pytest.raises(ValueError, match="probabilities"):
+        plot_predictions(digits(3), probabilities[:, :9], ["a", "b", "c"])
+
+
+def test_plot_pictures_shows_pictures_of_any_size_and_colour():
+    pictures = [np.zeros((40, 60), dtype=np.uint8), np.ones((300, 200, 3), dtype=np.uint8)]
+    fig = plot_pictures(pictures, ["gray", "colour"], columns=3)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in shown] == ["gray", "colour"]
+    assert [ax.images[0].get_array().shape for ax in shown] == [(40, 60), (300, 200, 3)]
+    with pytest.raises(ValueError, match="one title per picture"):
+        plot_pictures(pictures, ["one"])

@@ -256,3 +256,71 @@ def plot_time_to_accuracy(
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_preparation(steps: Mapping[str, np.ndarray]) -> Figure:
+    """Each stage of turning a picture into an MNIST-like digit (mnist_course.images.preparation_steps),
+    titled with its name and size, the picture in its own grey levels and the rest as ink on paper."""
+    if not steps:
+        raise ValueError("no preparation steps to show; pass preparation_steps(image)")
+    fig, axes = _grid(len(steps), len(steps), 1.9, 2.1)
+    for ax, (name, image) in zip(axes, steps.items()):
+        image = np.asarray(image)
+        if image.ndim != 2:
+            raise ValueError(f"step {name!r} must be a 2-D image, got shape {image.shape}")
+        ax.imshow(image, cmap="gray" if name == "grayscale" else "binary", vmin=0, vmax=1)
+        ax.set_title(f"{name}\n{image.shape[0]}x{image.shape[1]}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_predictions(
+    images: np.ndarray, probabilities: np.ndarray, titles: Sequence[str], columns: int = 4
+) -> Figure:
+    """Each digit beside a bar chart of the model's ten probabilities, the top one in colour.
+
+    The bars show what the top-1 answer hides: how sure the model is, and what it hesitated
+    between. A tall bar on a wrong digit is the model being confidently wrong.
+    """
+    images = _check_images(images)
+    probabilities = np.asarray(probabilities)
+    if probabilities.shape != (len(images), NUM_CLASSES) or len(titles) != len(images):
+        raise ValueError(
+            f"expected {len(images)} titles and a ({len(images)}, 10) array of probabilities, got "
+            f"{len(titles)} titles and shape {probabilities.shape}"
+        )
+    rows = max(1, -(-len(images) // columns))
+    fig, axes = plt.subplots(rows, 2 * columns, figsize=(columns * 3.2, rows * 1.7), squeeze=False,
+                             gridspec_kw={"width_ratios": [1, 1.4] * columns})  # fmt: skip
+    for ax in axes.flat:
+        ax.axis("off")
+    for index in range(len(images)):
+        image_ax, bar_ax = axes[index // columns, 2 * (index % columns)], axes[index // columns, 2 * (index % columns) + 1]
+        image_ax.imshow(images[index], cmap="binary")
+        image_ax.set_title(titles[index], fontsize=8)
+        top = int(probabilities[index].argmax())
+        bar_ax.axis("on")
+        colours = ["lightgrey"] * NUM_CLASSES
+        colours[top] = "tab:blue"
+        bar_ax.bar(range(NUM_CLASSES), probabilities[index], color=colours)
+        bar_ax.set_ylim(0, 1)
+        bar_ax.set_xticks(range(NUM_CLASSES))
+        bar_ax.tick_params(labelsize=7)
+        bar_ax.set_yticks([])
+        bar_ax.set_title(f"{top}: {probabilities[index, top]:.0%}", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_pictures(pictures: Sequence[np.ndarray], titles: Sequence[str], columns: int = 8, size: float = 1.5) -> Figure:
+    """Pictures of any size and colour as they are (each scaled to its cell), titled; for the
+    pictures a model is asked to read before they are prepared as digits."""
+    if len(titles) != len(pictures) or not len(pictures):
+        raise ValueError(f"expected one title per picture and at least one picture; got {len(pictures)} and {len(titles)}")
+    fig, axes = _grid(len(pictures), columns, size, size * 1.2)
+    for ax, picture, title in zip(axes, pictures, titles):
+        picture = np.asarray(picture)
+        ax.imshow(picture, cmap="gray" if picture.ndim == 2 else None, vmin=0, vmax=255 if picture.dtype == np.uint8 else 1)
+        ax.set_title(title, fontsize=7)
+    fig.tight_layout()
+    return fig
