@@ -1,0 +1,71 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from mnist_course.distributed import (
+    GLOBAL_BATCH_SIZE,
+    build_model,
+    cluster_config,
+    run_workers,
+    train_custom,
+    weights_fingerprint,
+)
+from mnist_course.seeding import set_seed
+
+
+def run_python(code):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_split_cpu_gives_logical_devices_when_called_first():
+    result = run_python("from mnist_course.distributed import split_cpu; print(split_cpu(3))")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "['/device:CPU:0', '/device:CPU:1', '/device:CPU:2']"
+
+
+def test_split_cpu_too_late_says_to_restart():
+    result = run_python("import tensorflow as tf; tf.constant(1.0)\nfrom mnist_course.distributed import split_cpu; split_cpu(2)")
+    assert result.returncode != 0
+    assert "restart the kernel and split the CPU before anything else runs" in result.stderr
+
+
+def test_cluster_config_names_every_worker_and_this_one():
+    assert cluster_config(2, 1, [5001, 5002]) == {
+        "cluster": {"worker": ["localhost:5001", "localhost:5002"]},
+        "task": {"type": "worker", "index": 1},
+    }
+
+
+def learnable_data(count):
+    """Images whose label is which tenth of the picture holds the ink: learnable in a few steps."""
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, count)
+    images = np.zeros((count, 28, 28, 1), dtype=np.float32)
+    for index, label in enumerate(labels):
+        images[index, 2 * label : 2 * label + 6, 4:24] = 1
+    return images, labels
+
+
+def test_custom_loop_learns_and_takes_one_step_per_full_batch():
+    x, y = learnable_data(GLOBAL_BATCH_SIZE * 12 + 50)
+    set_seed(0)
+    model, losses = train_custom(tf.distribute.get_strategy(), x, y)
+    assert len(losses) == 12  # the last 50 images make no full batch
+    assert losses[0] == pytest.approx(np.log(10), abs=0.3)  # an untrained model guesses
+    assert losses[-1] < losses[0] / 3
+
+
+def test_weights_fingerprint_tells_models_apart():
+    set_seed(0)
+    first, second = build_model(), build_model()
+    assert weights_fingerprint(first) != weights_fingerprint(second)
+    second.set_weights(first.get_weights())
+    assert weights_fingerprint(first) == weights_fingerprint(second)
+
+
+def test_workers_that_do_not_finish_are_stopped_with_their_log():
+    with pytest.raises(RuntimeError, match=r"worker 0 did not finish within 1 s; the end of its log"):
+        run_workers(2, timeout=1)
