@@ -78,6 +78,10 @@ def test_unreadable_pictures_are_reported_and_the_rest_still_read(digit_file, al
 def test_a_bad_model_is_a_clear_error(digit_file, tmp_path, capsys):
     assert main(["predict", str(digit_file), "--model", str(tmp_path / "none.keras")]) == 1
     assert "no such model file" in capsys.readouterr().err
+    damaged = tmp_path / "damaged.keras"
+    damaged.write_text("not a model")
+    assert main(["predict", str(digit_file), "--model", str(damaged)]) == 1
+    assert "not a Keras model file" in capsys.readouterr().err
     wrong_input = tmp_path / "wrong_input.keras"
     keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)]).save(wrong_input)
     assert main(["predict", str(digit_file), "--model", str(wrong_input)]) == 1

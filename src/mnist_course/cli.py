@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -85,6 +86,8 @@ def _load(path: Path | None):
     path = path if path is not None else model_file(DEFAULT_MODEL)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such model file; give a .keras file saved by the course")
+    if not zipfile.is_zipfile(path):  # Keras itself would report a damaged file as "not found"
+        raise ValueError(f"{path}: not a Keras model file (a .keras file is a zip archive); save one with model.save()")
     # Safe mode refuses models whose files carry Python code (Lambda layers): loading must not run code.
     model = keras.saving.load_model(path, safe_mode=True)
     if tuple(model.input_shape[1:3]) != (28, 28):
