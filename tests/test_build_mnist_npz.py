@@ -1,15 +1,11 @@
 import gzip
-import importlib.util
 import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "build_mnist_npz.py"
-spec = importlib.util.spec_from_file_location("build_mnist_npz", TOOL)
-build = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(build)
+from tools import build_mnist_npz as build
 
 
 class _Tripwire:

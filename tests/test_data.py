@@ -1,11 +1,16 @@
 import shutil
-import zipfile
 
 import numpy as np
 import pytest
 
 from mnist_course import data
-from mnist_course.data import MnistDataError, load_mnist, prepare_mnist, scale_pixels, split_validation
+from mnist_course.data import (
+    MnistDataError,
+    load_mnist,
+    prepare_mnist,
+    scale_pixels,
+    split_validation,
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +36,18 @@ def test_shipped_file_holds_keras_layout(mnist):
 def test_shipped_file_matches_published_facts(mnist):
     # The numbers are written out here, independently of the constants in data.py.
     (x_train, y_train), (_, y_test) = mnist
-    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(y_train).tolist() == [
+        5923,
+        6742,
+        5958,
+        6131,
+        5842,
+        5421,
+        5918,
+        6265,
+        5851,
+        5949,
+    ]
     assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
     assert x_train.mean() == pytest.approx(33.318, abs=5e-4)
@@ -47,7 +63,7 @@ def test_missing_file_names_it_and_says_how_to_fix(tmp_path):
 
 
 def test_truncated_file_is_rejected(data_copy):
-    data_copy.write_bytes(data_copy.read_bytes()[: 3_000_000])
+    data_copy.write_bytes(data_copy.read_bytes()[:3_000_000])
     with pytest.raises(MnistDataError, match="truncated or damaged") as error:
         load_mnist(data_copy)
     assert str(data_copy) in str(error.value) and "make data" in str(error.value)
@@ -116,14 +132,21 @@ def test_outside_a_checkout_falls_back_to_keras_and_still_verifies(monkeypatch, 
     (x_loaded, _), _ = load_mnist()
     assert calls == [1] and x_loaded is x_train
 
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: ((x_train[:, ::-1], y_train), (x_test, y_test)))
+    monkeypatch.setattr(
+        keras.datasets.mnist, "load_data", lambda: ((x_train[:, ::-1], y_train), (x_test, y_test))
+    )
     with pytest.raises(MnistDataError, match="keras.datasets.mnist.load_data"):
         load_mnist()
 
 
 def test_check_mnist_facts_rejects_other_labels(mnist):
     (x_train, y_train), (x_test, y_test) = mnist
-    arrays = {"x_train": x_train, "y_train": np.roll(y_train, 1), "x_test": x_test, "y_test": y_test}
+    arrays = {
+        "x_train": x_train,
+        "y_train": np.roll(y_train, 1),
+        "x_test": x_test,
+        "y_test": y_test,
+    }
     with pytest.raises(MnistDataError, match="first training labels"):
         data.check_mnist_facts(arrays)
 
@@ -179,7 +202,9 @@ def test_prepare_mnist_gives_scaled_splits_that_partition_the_training_set(mnist
     assert (data.y_test == y_test).all() and data.y_fit.dtype == np.uint8
     # fit and validation together are exactly the training images, each once
     together = np.concatenate([data.x_fit, data.x_val]).reshape(60000, -1).sum(axis=1)
-    np.testing.assert_allclose(np.sort(together), np.sort(x_train.reshape(60000, -1).sum(axis=1) / 255.0), rtol=1e-5)
+    np.testing.assert_allclose(
+        np.sort(together), np.sort(x_train.reshape(60000, -1).sum(axis=1) / 255.0), rtol=1e-5
+    )
     # the same split as split_validation's default, so every notebook holds out the same images
     (_, _), (_, y_val) = split_validation(*mnist[0])
     assert (data.y_val == y_val).all()

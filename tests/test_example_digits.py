@@ -1,18 +1,12 @@
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from mnist_course.images import prepare_digit
+from tools import make_example_digits as make
 
 ROOT = Path(__file__).resolve().parents[1]
-TOOL = ROOT / "tools" / "make_example_digits.py"
-spec = importlib.util.spec_from_file_location("make_example_digits", TOOL)
-make = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = make  # dataclasses look their module up there
-spec.loader.exec_module(make)
 
 
 def pixels(path):
@@ -22,7 +16,9 @@ def pixels(path):
 def test_committed_examples_are_what_the_tool_draws(tmp_path):
     made = make.write_examples(tmp_path)
     committed = sorted(path.name for path in (ROOT / "examples").iterdir())
-    assert sorted(path.name for path in made) == committed, "run `make examples` and commit the result"
+    assert sorted(path.name for path in made) == committed, (
+        "run `make examples` and commit the result"
+    )
     for path in made:
         ours, theirs = pixels(path), pixels(ROOT / "examples" / path.name)
         assert ours.shape == theirs.shape, path.name

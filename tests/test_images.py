@@ -4,7 +4,7 @@ from PIL import Image, ImageDraw
 
 from mnist_course import images
 from mnist_course.data import load_mnist
-from mnist_course.images import DigitImageError, prepare_digit, preparation_steps
+from mnist_course.images import DigitImageError, preparation_steps, prepare_digit
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,8 @@ def centre_of_mass(digit):
 
 
 def test_mnist_digits_come_out_nearly_unchanged(mnist_digits):
-    # MNIST was made this way, so preparing its digits again may only drop their faintest edge pixels.
+    # MNIST was made this way, so preparing its digits again may only drop their faintest edge
+    # pixels.
     prepared = np.stack([prepare_digit(digit) for digit in mnist_digits])
     original = mnist_digits / np.float32(255)
     assert np.abs(prepared - original).mean() < 0.01
@@ -82,7 +83,9 @@ def test_files_read_like_arrays(tmp_path):
 
 
 def test_transparent_background_is_paper(tmp_path):
-    picture = seven(ink=(0, 0, 0, 255), paper=(0, 0, 0, 0), mode="RGBA")  # black ink, transparent black paper
+    picture = seven(
+        ink=(0, 0, 0, 255), paper=(0, 0, 0, 0), mode="RGBA"
+    )  # black ink, transparent black paper
     path = tmp_path / "seven.png"
     picture.save(path)
     reference = prepare_digit(seven())
@@ -125,7 +128,18 @@ def test_steps_show_each_stage():
         (np.zeros((28, 28), dtype=np.int64), "dtype"),
         (np.broadcast_to(np.uint8(0), (10_000, 10_000)), "huge"),
     ],
-    ids=["empty", "white", "black", "grey noise", "batch", "two channels", "nan", "0-255 floats", "int64", "huge"],
+    ids=[
+        "empty",
+        "white",
+        "black",
+        "grey noise",
+        "batch",
+        "two channels",
+        "nan",
+        "0-255 floats",
+        "int64",
+        "huge",
+    ],
 )
 def test_bad_arrays_get_clear_errors(array, message):
     with pytest.raises(DigitImageError, match=message):

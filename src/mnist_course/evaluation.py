@@ -24,7 +24,9 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     """10x10 counts: row = true digit, column = predicted digit; the diagonal is what was right."""
     y_true, y_pred = _as_labels(y_true, "y_true"), _as_labels(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"{y_true.size} true labels but {y_pred.size} predictions; they must pair up")
+        raise ValueError(
+            f"{y_true.size} true labels but {y_pred.size} predictions; they must pair up"
+        )
     pairs = y_true.astype(np.int64) * NUM_CLASSES + y_pred
     return np.bincount(pairs, minlength=NUM_CLASSES**2).reshape(NUM_CLASSES, NUM_CLASSES)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from matplotlib.figure import Figure
 
 from mnist_course.paths import output_root

@@ -24,20 +24,24 @@ from mnist_course.data import IMAGE_SHAPE
 
 #: MNIST's digits were scaled to fit this box, then placed in the 28x28 frame.
 DIGIT_BOX = 20
-#: Larger pictures are refused rather than decoded: 50 megapixels covers the largest phone photos.
+#: Larger pictures are refused rather than decoded: 50 megapixels covers the largest phone
+#: photos.
 MAX_PIXELS = 50_000_000
 #: Larger files are refused before they are opened.
 MAX_FILE_BYTES = 100_000_000
-#: Ink must differ from the paper by at least this share of the full grey range, or the image is blank.
+#: Ink must differ from the paper by at least this share of the full grey range, or the image is
+#: blank.
 MIN_CONTRAST = 0.2
-#: Ink fainter than this share of the darkest stroke is paper texture, JPEG noise or shadow: dropped.
+#: Ink fainter than this share of the darkest stroke is paper texture, JPEG noise or shadow:
+#: dropped.
 INK_THRESHOLD = 0.2
 
 ImageInput = str | Path | np.ndarray | Image.Image
 
 
 class DigitImageError(ValueError):
-    """A picture that cannot be turned into an MNIST-like digit; the message says why and what to do."""
+    """A picture that cannot be turned into an MNIST-like digit; the message says why and what to
+    do."""
 
 
 def prepare_digit(image: ImageInput) -> np.ndarray:
@@ -64,7 +68,13 @@ def preparation_steps(image: ImageInput) -> dict[str, np.ndarray]:
     cropped = _crop_to_ink(ink)
     fitted = _fit_into_box(cropped, DIGIT_BOX)
     centred = _centre_by_mass(fitted, IMAGE_SHAPE)
-    return {"grayscale": grayscale, "ink": ink, "cropped": cropped, "fitted": fitted, "centred": centred}
+    return {
+        "grayscale": grayscale,
+        "ink": ink,
+        "cropped": cropped,
+        "fitted": fitted,
+        "centred": centred,
+    }
 
 
 def _grayscale(image: ImageInput) -> np.ndarray:
@@ -76,7 +86,8 @@ def _grayscale(image: ImageInput) -> np.ndarray:
     if isinstance(image, np.ndarray):
         return _grayscale_from_array(image)
     raise DigitImageError(
-        f"expected a path to an image file, a Pillow image or a NumPy array; got {type(image).__name__}"
+        "expected a path to an image file, a Pillow image or a NumPy array; "
+        f"got {type(image).__name__}"
     )
 
 
@@ -90,7 +101,8 @@ def _open(path: Path) -> Image.Image:
         raise DigitImageError(f"{path}: the file is empty (0 bytes); save the picture again")
     if size > MAX_FILE_BYTES:
         raise DigitImageError(
-            f"{path}: the file is huge ({size / 1e6:.0f} MB, the limit is {MAX_FILE_BYTES / 1e6:.0f} MB); "
+            f"{path}: the file is huge ({size / 1e6:.0f} MB, "
+            f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB); "
             "crop or scale the picture down to the digit first"
         )
     try:
@@ -98,14 +110,20 @@ def _open(path: Path) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             picture = Image.open(path)
     except Image.DecompressionBombError as error:
-        raise DigitImageError(f"{path}: the picture is huge ({error}); scale it down to the digit first") from error
+        raise DigitImageError(
+            f"{path}: the picture is huge ({error}); scale it down to the digit first"
+        ) from error
     except UnidentifiedImageError as error:
-        raise DigitImageError(f"{path}: not an image file Pillow can read; save the digit as PNG or JPEG") from error
+        raise DigitImageError(
+            f"{path}: not an image file Pillow can read; save the digit as PNG or JPEG"
+        ) from error
     _check_pixel_count(picture.size[0] * picture.size[1], str(path))
     try:
         picture.load()
     except OSError as error:
-        raise DigitImageError(f"{path}: the image is damaged or truncated ({error}); save it again") from error
+        raise DigitImageError(
+            f"{path}: the image is damaged or truncated ({error}); save it again"
+        ) from error
     # Phone cameras store the picture sideways and say how to turn it in the EXIF data.
     return ImageOps.exif_transpose(picture)
 
@@ -120,7 +138,9 @@ def _check_pixel_count(pixels: int, source: str) -> None:
 
 def _grayscale_from_pil(picture: Image.Image, source: str) -> np.ndarray:
     if picture.size[0] == 0 or picture.size[1] == 0:
-        raise DigitImageError(f"{source}: the image has no pixels ({picture.size[0]}x{picture.size[1]})")
+        raise DigitImageError(
+            f"{source}: the image has no pixels ({picture.size[0]}x{picture.size[1]})"
+        )
     if picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
         # Transparent parts are paper: lay the picture on white before reading its grey levels.
         background = Image.new("RGBA", picture.size, "white")
@@ -136,8 +156,8 @@ def _grayscale_from_array(array: np.ndarray) -> np.ndarray:
         channels = 1
     else:
         raise DigitImageError(
-            f"expected an image array of shape (height, width) or (height, width, channels) with 1, 3 or 4 "
-            f"channels; got shape {shape}"
+            "expected an image array of shape (height, width) or (height, width, channels) "
+            f"with 1, 3 or 4 channels; got shape {shape}"
         )
     if array.size == 0:
         raise DigitImageError(f"the image array is empty (shape {shape})")
@@ -165,11 +185,14 @@ def _unit_range(array: np.ndarray) -> np.ndarray:
                 "(divide 0-255 values by 255, or pass them as uint8)"
             )
         return array.astype(np.float32)
-    raise DigitImageError(f"pixel values must be uint8 (0-255) or floats in [0, 1]; got dtype {array.dtype}")
+    raise DigitImageError(
+        f"pixel values must be uint8 (0-255) or floats in [0, 1]; got dtype {array.dtype}"
+    )
 
 
 def _ink(gray: np.ndarray, source: str) -> np.ndarray:
-    """Ink bright on black, whichever way round the picture was: the paper is what the border shows."""
+    """Ink bright on black, whichever way round the picture was: the paper is what the border
+    shows."""
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     paper = float(np.median(border))
     darker, lighter = paper - float(gray.min()), float(gray.max()) - paper
@@ -177,8 +200,10 @@ def _ink(gray: np.ndarray, source: str) -> np.ndarray:
     contrast = max(darker, lighter)
     if contrast < MIN_CONTRAST:
         raise DigitImageError(
-            f"{source}: no digit found, the picture is blank or nearly so (ink differs from the paper by {contrast:.0%} of "
-            f"the grey range, at least {MIN_CONTRAST:.0%} is needed); write the digit darker or use a plainer background"
+            f"{source}: no digit found, the picture is blank or nearly so "
+            f"(ink differs from the paper by {contrast:.0%} of the grey range, "
+            f"at least {MIN_CONTRAST:.0%} is needed); "
+            "write the digit darker or use a plainer background"
         )
     ink = np.clip(ink / contrast, 0, 1)
     ink[ink < INK_THRESHOLD] = 0
@@ -192,7 +217,8 @@ def _crop_to_ink(ink: np.ndarray) -> np.ndarray:
 
 
 def _fit_into_box(ink: np.ndarray, box: int) -> np.ndarray:
-    """Scale so the longer side is ``box`` pixels; Lanczos resampling leaves MNIST-like grey edges."""
+    """Scale so the longer side is ``box`` pixels; Lanczos resampling leaves MNIST-like grey
+    edges."""
     height, width = ink.shape
     scale = box / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))

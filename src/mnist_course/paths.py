@@ -13,9 +13,10 @@ OUTPUT_DIR_VARIABLE = "MNIST_COURSE_OUTPUT_DIR"
 def project_root() -> Path | None:
     """The course checkout this package runs from, or None when it was installed from an archive.
 
-    An editable install (``pip install -e .``, what requirements.txt does) runs from the checkout, so
-    the data and figure folders are found next to the package. In Colab the package is installed
-    from the repository's archive, there is no checkout, and callers fall back accordingly.
+    An editable install (``pip install -e .``, what requirements.txt does) runs from the
+    checkout, so the data and figure folders are found next to the package. In Colab the package
+    is installed from the repository's archive, there is no checkout, and callers fall back
+    accordingly.
     """
     root = Path(__file__).resolve().parents[2]
     if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir():
