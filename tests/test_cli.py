@@ -17,7 +17,13 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 @pytest.fixture(scope="module")
 def always_three(tmp_path_factory):
     """A model that reads every picture as a 3 with probability e^2 / (e^2 + 9), about 45%."""
-    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     kernel, bias = model.layers[-1].get_weights()
     bias[3] = 2.0
     model.layers[-1].set_weights([np.zeros_like(kernel), bias])
@@ -37,7 +43,12 @@ def digit_file(tmp_path):
 
 def run_module(*arguments):
     environment = {**os.environ, "COLUMNS": "100"}
-    return subprocess.run([sys.executable, "-m", "mnist_course", *arguments], capture_output=True, text=True, env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", "mnist_course", *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
 
 
 def test_help_describes_the_predict_command():
@@ -63,16 +74,30 @@ def test_predict_prints_the_digit_its_probability_and_runners_up(digit_file, alw
     assert output == [f"{digit_file}: 3 (45.1%), 0 (6.1%)"]
 
 
-def test_unreadable_pictures_are_reported_and_the_rest_still_read(digit_file, always_three, tmp_path, capsys):
+def test_unreadable_pictures_are_reported_and_the_rest_still_read(
+    digit_file, always_three, tmp_path, capsys
+):
     blank = tmp_path / "blank.png"
     Image.new("L", (50, 50), 255).save(blank)
-    status = main(["predict", str(blank), str(digit_file), str(tmp_path / "missing.png"), "--model", str(always_three)])
+    status = main(
+        [
+            "predict",
+            str(blank),
+            str(digit_file),
+            str(tmp_path / "missing.png"),
+            "--model",
+            str(always_three),
+        ]
+    )
     captured = capsys.readouterr()
     assert status == 1
     assert captured.out.startswith(f"{digit_file}: 3 (45.1%)")
     errors = captured.err.splitlines()
     assert len(errors) == 2
-    assert errors[0].startswith(f"error: {blank}: no digit found") and "missing.png: no such file" in errors[1]
+    assert (
+        errors[0].startswith(f"error: {blank}: no digit found")
+        and "missing.png: no such file" in errors[1]
+    )
 
 
 def test_a_bad_model_is_a_clear_error(digit_file, tmp_path, capsys):
@@ -83,22 +108,38 @@ def test_a_bad_model_is_a_clear_error(digit_file, tmp_path, capsys):
     assert main(["predict", str(digit_file), "--model", str(damaged)]) == 1
     assert "not a Keras model file" in capsys.readouterr().err
     wrong_input = tmp_path / "wrong_input.keras"
-    keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)]).save(wrong_input)
+    keras.Sequential(
+        [keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)]
+    ).save(wrong_input)
     assert main(["predict", str(digit_file), "--model", str(wrong_input)]) == 1
     assert "not 28x28 digits" in capsys.readouterr().err
 
 
 def test_a_model_carrying_python_code_is_refused(digit_file, tmp_path, capsys):
     unsafe = tmp_path / "unsafe.keras"
-    keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Lambda(lambda x: x * 2), keras.layers.Flatten(), keras.layers.Dense(10)]).save(unsafe)
+    keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Lambda(lambda x: x * 2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10),
+        ]
+    ).save(unsafe)
     assert main(["predict", str(digit_file), "--model", str(unsafe)]) == 1
     assert "safe_mode" in capsys.readouterr().err
 
 
 def test_the_course_model_reads_the_plain_examples(capsys):
     """The committed model and the shipped examples, end to end through the command line."""
-    model_file("07_ensemble")  # fails with what to run when the model is missing
-    plain = ["0_marker.png", "2_blue_pen.png", "3_chalk.jpg", "5_red_on_yellow.jpg", "7_crossbar.png", "9_white_on_black.png"]
+    model_file("08_ensemble")  # fails with what to run when the model is missing
+    plain = [
+        "0_marker.png",
+        "2_blue_pen.png",
+        "3_chalk.jpg",
+        "5_red_on_yellow.jpg",
+        "7_crossbar.png",
+        "9_white_on_black.png",
+    ]
     assert main(["predict", *(str(EXAMPLES / name) for name in plain), "--top", "1"]) == 0
     read = [line.rsplit(": ", 1)[1][0] for line in capsys.readouterr().out.splitlines()]
     assert read == [name[0] for name in plain]

@@ -29,6 +29,7 @@ def test_comparison_table_rounds_then_takes_the_difference_in_notebook_order():
     assert row["test accuracy (%)"] == 98.37 and row["known for (%)"] == 98.0
     assert row["difference (points)"] == 0.37
     assert row["training (s)"] == 27 and row["batch"] == 128 and row["test loss"] == 0.062
+    assert row["test mistakes"] == 163  # 10,000 test digits less the 98.37% read right
     assert table.loc["00_first", "difference (points)"] == pytest.approx(99.22 - 99.03)
     assert "seed" not in table.columns
 
@@ -67,9 +68,14 @@ def test_ablation_table_sets_each_variant_against_the_full_recipe():
     assert list(table.index) == ["full recipe", "no schedule", "batch 32"]
     assert table.loc["no schedule", "validation accuracy (%)"] == 98.6
     assert table.loc["no schedule", "change (points)"] == -0.45
-    assert (table.loc["no schedule", "lowest (%)"], table.loc["no schedule", "highest (%)"]) == (98.5, 98.7)
+    assert (table.loc["no schedule", "lowest (%)"], table.loc["no schedule", "highest (%)"]) == (
+        98.5,
+        98.7,
+    )
     assert table.loc["batch 32", "time (x full recipe)"] == 4.0
-    assert table.loc["full recipe", "change (points)"] == 0 and table.loc["full recipe", "seeds"] == 2
+    assert (
+        table.loc["full recipe", "change (points)"] == 0 and table.loc["full recipe", "seeds"] == 2
+    )
 
 
 def test_ablation_table_refuses_variants_run_with_other_seeds():

@@ -11,7 +11,12 @@ from mnist_course.paths import OUTPUT_DIR_VARIABLE
 
 def trained_model():
     model = keras.Sequential(
-        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.BatchNormalization(), keras.layers.Dense(10, activation="softmax")]
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Flatten(),
+            keras.layers.BatchNormalization(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
     )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     rng = np.random.default_rng(0)
@@ -25,16 +30,24 @@ def ensemble_of_trained_models():
     return keras.Model(inputs, outputs)
 
 
-@pytest.mark.parametrize("build", [trained_model, ensemble_of_trained_models], ids=["model", "ensemble"])
+@pytest.mark.parametrize(
+    "build", [trained_model, ensemble_of_trained_models], ids=["model", "ensemble"]
+)
 def test_saved_model_predicts_the_same_without_the_optimizer_state(build, tmp_path, monkeypatch):
     monkeypatch.setenv(OUTPUT_DIR_VARIABLE, str(tmp_path))
     model = build()
     path = save_model(model, "99_test")
     assert path == tmp_path / "models" / "99_test.keras"
-    assert sorted(zipfile.ZipFile(path).namelist()) == ["config.json", "metadata.json", "model.weights.h5"]
+    assert sorted(zipfile.ZipFile(path).namelist()) == [
+        "config.json",
+        "metadata.json",
+        "model.weights.h5",
+    ]
     reloaded = keras.saving.load_model(path, safe_mode=True)
     # For use, not for resuming training: nothing in the file is compiled, members included.
-    assert not reloaded.compiled and not any(getattr(layer, "compiled", False) for layer in reloaded.layers)
+    assert not reloaded.compiled and not any(
+        getattr(layer, "compiled", False) for layer in reloaded.layers
+    )
     x = np.random.default_rng(1).random((32, 28, 28, 1)).astype(np.float32)
     np.testing.assert_array_equal(reloaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
@@ -51,11 +64,11 @@ def test_a_fresh_model_is_found_before_the_committed_one(tmp_path, monkeypatch):
     assert model_file("07_x") == fresh / "models" / "07_x.keras"
 
 
-def test_a_missing_model_says_which_notebook_makes_it(tmp_path, monkeypatch):
+def test_a_missing_model_says_which_lesson_makes_it(tmp_path, monkeypatch):
     monkeypatch.setattr(model_files, "project_root", lambda: None)
     monkeypatch.setenv(OUTPUT_DIR_VARIABLE, str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="run notebook 07"):
-        model_file("07_nothing")
+    with pytest.raises(FileNotFoundError, match=r"run lesson 08 \(notebooks/08_\*.ipynb\)"):
+        model_file("08_nothing")
 
 
 @pytest.mark.parametrize("name", ["", "../07_ensemble", "models/07_ensemble"])

@@ -7,39 +7,54 @@ import pytest
 
 from mnist_course.performance import (
     AccuracyTimeline,
-    Stopwatch,
     TrainingClock,
     available_cores,
     forward_flops,
-    stopwatch,
     time_to_accuracy,
 )
 
 
-def test_stopwatch_measures_wall_and_cpu_time_of_the_block():
-    with stopwatch() as clock:
-        deadline = time.perf_counter() + 0.2
-        while time.perf_counter() < deadline:  # keeps one core busy
-            pass
-        time.sleep(0.2)  # and then idles
+def busy_then_idle(busy=0.2, idle=0.2):
+    deadline = time.perf_counter() + busy
+    while time.perf_counter() < deadline:  # keeps one core busy
+        pass
+    time.sleep(idle)  # and then idles
+
+
+def test_the_clock_times_a_block_of_work_wall_and_cpu():
+    with TrainingClock() as clock:
+        busy_then_idle()
     assert 0.39 < clock.seconds < 1.0
     assert 0.15 < clock.cpu_seconds < clock.seconds
     assert clock.cores == available_cores()
     assert clock.cpu_utilisation == pytest.approx(clock.cpu_seconds / (clock.seconds * clock.cores))
+    assert not clock.running
 
 
-def test_stopwatch_is_filled_in_even_when_the_block_fails():
-    with pytest.raises(RuntimeError), stopwatch() as clock:
+def test_the_clock_is_read_even_when_the_block_fails():
+    with pytest.raises(RuntimeError), TrainingClock() as clock:
         raise RuntimeError("training diverged")
     assert clock.seconds >= 0
 
 
-def test_cpu_utilisation_is_a_share_of_all_cores():
-    assert Stopwatch(seconds=10, cpu_seconds=15, cores=2).cpu_utilisation == 0.75
+def test_a_paused_span_is_left_out_of_wall_and_cpu_time():
+    with TrainingClock() as clock:
+        busy_then_idle(busy=0.1, idle=0.0)
+        with clock.paused():
+            busy_then_idle(busy=0.3, idle=0.0)
+    assert clock.seconds < 0.3
+    assert clock.cpu_seconds < 0.3
 
 
 def test_dense_flops_are_two_per_weight():
-    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(512), keras.layers.Dense(10)])
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(512),
+            keras.layers.Dense(10),
+        ]
+    )
     assert forward_flops(model) == 2 * (784 * 512 + 512 * 10)
 
 
@@ -55,7 +70,9 @@ def test_convolution_flops_count_every_output_position():
             keras.layers.Dense(10),
         ]
     )
-    expected = 2 * (3 * 3 * 1 * 28) * 26 * 26 + 2 * (3 * 3 * 28 * 8) * 13 * 13 + 2 * (13 * 13 * 8) * 10
+    expected = (
+        2 * (3 * 3 * 1 * 28) * 26 * 26 + 2 * (3 * 3 * 28 * 8) * 13 * 13 + 2 * (13 * 13 * 8) * 10
+    )
     assert forward_flops(model) == expected
 
 
@@ -82,25 +99,51 @@ def tiny_problem(samples=256):
     return model, x, y
 
 
-def test_training_clock_puts_rising_training_seconds_into_the_history():
+class SlowValidation(keras.callbacks.Callback):
+    """Stands in for a slow validation pass: sleeps whenever fit evaluates."""
+
+    def on_test_begin(self, logs=None):
+        time.sleep(0.3)
+
+
+def test_training_clock_times_fit_without_its_validation_passes():
     model, x, y = tiny_problem()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    history = model.fit(x, y, epochs=3, batch_size=64, verbose=0, callbacks=[TrainingClock()])
-    seconds = history.history["seconds"]
-    assert len(seconds) == 3
-    assert 0 < seconds[0] < seconds[1] < seconds[2]
+    clock = TrainingClock()
+    started = time.perf_counter()
+    history = model.fit(
+        x,
+        y,
+        validation_data=(x, y),
+        epochs=3,
+        batch_size=64,
+        verbose=0,
+        callbacks=[clock, SlowValidation()],
+    )
+    whole_fit = time.perf_counter() - started
+    assert whole_fit > 3 * 0.3
+    assert clock.seconds < whole_fit - 3 * 0.3 + 0.05
+    assert len(clock.epoch_seconds) == 3
+    assert 0 < clock.epoch_seconds[0] < clock.epoch_seconds[1] < clock.epoch_seconds[2]
+    assert clock.epoch_seconds[-1] == pytest.approx(clock.seconds, abs=0.05)
+    assert "seconds" not in history.history  # the log stays Keras's own
 
 
 @pytest.mark.parametrize("steps_per_execution", [1, 2])
 def test_accuracy_timeline_samples_every_n_steps_and_the_final_model(steps_per_execution):
     model, x, y = tiny_problem()
     model.compile(
-        optimizer=keras.optimizers.SGD(1.0), loss="sparse_categorical_crossentropy", steps_per_execution=steps_per_execution
+        optimizer=keras.optimizers.SGD(1.0),
+        loss="sparse_categorical_crossentropy",
+        steps_per_execution=steps_per_execution,
     )
-    timeline = AccuracyTimeline(x, y, every_steps=2)
-    model.fit(x, y, epochs=2, batch_size=64, verbose=0, callbacks=[timeline])  # 4 steps an epoch, 8 in all
+    clock = TrainingClock()
+    timeline = AccuracyTimeline(clock, x, y, every_steps=2)
+    # 4 steps an epoch, 8 in all
+    model.fit(x, y, epochs=2, batch_size=64, verbose=0, callbacks=[clock, timeline])
     assert len(timeline.seconds) == len(timeline.accuracy) == 4  # after steps 2, 4, 6 and 8
     assert timeline.seconds == sorted(timeline.seconds) and timeline.seconds[0] > 0
+    assert timeline.seconds[-1] <= clock.seconds
     final = float(np.mean(model.predict(x, verbose=0).argmax(axis=1) == y))
     assert timeline.accuracy[-1] == final
     assert final > 0.9
@@ -109,12 +152,13 @@ def test_accuracy_timeline_samples_every_n_steps_and_the_final_model(steps_per_e
 def test_accuracy_timeline_measures_the_end_of_a_run_that_is_not_a_multiple_of_n():
     model, x, y = tiny_problem(samples=320)  # 5 steps of 64
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    timeline = AccuracyTimeline(x, y, every_steps=2)
-    model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[timeline])
+    clock = TrainingClock()
+    timeline = AccuracyTimeline(clock, x, y, every_steps=2)
+    model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[clock, timeline])
     assert len(timeline.accuracy) == 3  # after steps 2 and 4, then the final model
 
 
-def test_accuracy_timeline_leaves_its_own_measuring_out_of_the_time():
+def test_accuracy_timeline_leaves_its_own_measuring_out_of_the_clock():
     model, x, y = tiny_problem()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 
@@ -125,16 +169,28 @@ def test_accuracy_timeline_leaves_its_own_measuring_out_of_the_time():
         return predict(*args, **kwargs)
 
     model.predict = slow_predict
-    timeline = AccuracyTimeline(x, y, every_steps=1)
-    with stopwatch() as clock:
-        model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[timeline])
-    assert clock.seconds > 4 * 0.3
-    assert timeline.seconds[-1] < clock.seconds - 4 * 0.3
+    clock = TrainingClock()
+    timeline = AccuracyTimeline(clock, x, y, every_steps=1)
+    started = time.perf_counter()
+    model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[clock, timeline])
+    whole_fit = time.perf_counter() - started
+    assert whole_fit > 4 * 0.3
+    assert clock.seconds < whole_fit - 4 * 0.3 + 0.05
+    assert timeline.seconds[-1] <= clock.seconds
+
+
+def test_accuracy_timeline_needs_its_clock_running_first():
+    model, x, y = tiny_problem()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    clock = TrainingClock()
+    timeline = AccuracyTimeline(clock, x, y, every_steps=1)
+    with pytest.raises(RuntimeError, match="needs its TrainingClock earlier"):
+        model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[timeline, clock])
 
 
 def test_accuracy_timeline_rejects_a_step_count_below_one():
     with pytest.raises(ValueError, match="every_steps"):
-        AccuracyTimeline(np.zeros((1, 4)), np.zeros(1), every_steps=0)
+        AccuracyTimeline(TrainingClock(), np.zeros((1, 4)), np.zeros(1), every_steps=0)
 
 
 def test_time_to_accuracy_is_the_first_crossing_or_nan():

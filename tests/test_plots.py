@@ -55,7 +55,12 @@ def test_plot_digits_rejects_unpaired_labels():
         plot_digits(digits(3), labels=[1, 2])
 
 
-HISTORY = {"loss": [0.5, 0.3, 0.2], "val_loss": [0.4, 0.3, 0.25], "accuracy": [0.8, 0.9, 0.95], "val_accuracy": [0.85, 0.9, 0.93]}
+HISTORY = {
+    "loss": [0.5, 0.3, 0.2],
+    "val_loss": [0.4, 0.3, 0.25],
+    "accuracy": [0.8, 0.9, 0.95],
+    "val_accuracy": [0.85, 0.9, 0.93],
+}
 
 
 def test_learning_curves_plot_training_dashed_validation_solid():
@@ -67,10 +72,25 @@ def test_learning_curves_plot_training_dashed_validation_solid():
     assert list(loss_ax.lines[0].get_xdata()) == [1, 2, 3]  # epochs count from 1
 
 
+def test_learning_curves_label_whole_epochs_only():
+    five_epochs = {key: [0.5, 0.4, 0.3, 0.2, 0.1] for key in HISTORY}
+    fig = plot_learning_curves(five_epochs)
+    fig.canvas.draw()
+    for ax in fig.axes:
+        ticks = [tick for tick in ax.get_xticks() if 1 <= tick <= 5]
+        assert ticks and all(float(tick).is_integer() for tick in ticks), ticks
+    plt.close(fig)
+
+
 def test_learning_curves_overlay_models_one_colour_each():
     fig = plot_learning_curves({"mlp": HISTORY, "cnn": HISTORY})
     lines = fig.axes[0].lines
-    assert [line.get_label() for line in lines] == ["mlp training", "mlp validation", "cnn training", "cnn validation"]
+    assert [line.get_label() for line in lines] == [
+        "mlp training",
+        "mlp validation",
+        "cnn training",
+        "cnn validation",
+    ]
     assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
 
 
@@ -138,7 +158,9 @@ def test_plot_maps_rejects_what_is_not_a_list_of_2d_maps(maps):
 
 def test_confusion_matrices_side_by_side_share_one_colour_scale():
     y_true = np.array([3, 3, 3, 3, 5, 5])
-    fig = plot_confusion_matrices(y_true, {"plain": np.array([3, 3, 5, 5, 5, 5]), "batchnorm": np.array([3, 3, 3, 5, 5, 5])})
+    fig = plot_confusion_matrices(
+        y_true, {"plain": np.array([3, 3, 5, 5, 5, 5]), "batchnorm": np.array([3, 3, 3, 5, 5, 5])}
+    )
     plain, batchnorm = fig.axes
     assert plain.get_title() == "plain: % of each true digit"
     assert plain.images[0].get_clim() == batchnorm.images[0].get_clim() == (0, 50.0)
@@ -147,7 +169,11 @@ def test_confusion_matrices_side_by_side_share_one_colour_scale():
 
 def test_accuracy_against_cost_puts_each_model_at_its_cost_and_accuracy():
     results = pd.DataFrame(
-        {"parameters": [535_818, 101_770], "training_seconds": [27.0, 23.0], "test_accuracy": [0.9837, 0.9813]},
+        {
+            "parameters": [535_818, 101_770],
+            "training_seconds": [27.0, 23.0],
+            "test_accuracy": [0.9837, 0.9813],
+        },
         index=["01_mlp_baseline", "02_dropout"],
     )
     fig = plot_accuracy_against_cost(results)
@@ -159,14 +185,23 @@ def test_accuracy_against_cost_puts_each_model_at_its_cost_and_accuracy():
 
 
 def test_time_to_accuracy_plot_marks_where_each_recipe_first_reaches_the_target():
-    curves = {"fast": ([0.5, 1.0, 2.0], [0.97, 0.991, 0.993]), "slow": ([30.0, 60.0], [0.975, 0.985])}
+    curves = {
+        "fast": ([0.5, 1.0, 2.0], [0.97, 0.991, 0.993]),
+        "slow": ([30.0, 60.0], [0.975, 0.985]),
+    }
     fig = plot_time_to_accuracy(curves, target=0.99)
     (ax,) = fig.axes
     assert ax.get_xscale() == "log"
     fast, slow = ax.lines[0], ax.lines[2]  # fast's curve and crossing, then slow's curve
-    assert np.allclose(fast.get_ydata(), [97.0, 99.1, 99.3]) and np.allclose(slow.get_xdata(), [30, 60])
+    assert np.allclose(fast.get_ydata(), [97.0, 99.1, 99.3]) and np.allclose(
+        slow.get_xdata(), [30, 60]
+    )
     assert [text.get_text() for text in ax.texts] == ["1.0 s"]  # slow never gets there: no mark
-    assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == ["fast", "slow", "99.0%"]
+    assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == [
+        "fast",
+        "slow",
+        "99.0%",
+    ]
 
 
 def test_time_to_accuracy_plot_rejects_unpaired_curves():
@@ -175,7 +210,11 @@ def test_time_to_accuracy_plot_rejects_unpaired_curves():
 
 
 def test_plot_preparation_titles_each_step_with_its_size():
-    steps = {"grayscale": np.ones((40, 30)), "ink": np.zeros((40, 30)), "centred": np.zeros((28, 28))}
+    steps = {
+        "grayscale": np.ones((40, 30)),
+        "ink": np.zeros((40, 30)),
+        "centred": np.zeros((28, 28)),
+    }
     fig = plot_preparation(steps)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["grayscale\n40x30", "ink\n40x30", "centred\n28x28"]
@@ -190,7 +229,28 @@ def test_plot_predictions_shows_the_top_digit_and_its_probability():
     probabilities[[0, 1, 2], [7, 1, 4]] = 0.82
     fig = plot_predictions(digits(3), probabilities, ["a", "b", "c"], columns=2)
     bar_titles = [ax.get_title() for ax in fig.axes if ax.patches]
-    assert bar_titles == ["7: 82%", "1: 82%", "4: 82%"]
+    assert bar_titles == ["read 7: 82%", "read 1: 82%", "read 4: 82%"]
+    bars = next(ax for ax in fig.axes if ax.patches)
+    assert [label.get_text() for label in bars.get_yticklabels()] == ["0%", "50%", "100%"]
+
+
+def test_plot_predictions_marks_wrong_answers_red_and_outlines_the_truth():
+    probabilities = np.full((3, 10), 0.02)
+    probabilities[[0, 1, 2], [7, 1, 4]] = 0.82
+    fig = plot_predictions(digits(3), probabilities, ["a", "b", "c"], true_digits=[7, 2, None])
+    charts = [ax for ax in fig.axes if ax.patches]
+    assert [ax.get_title() for ax in charts] == [
+        "read 7: 82% (written 7)",
+        "read 1: 82% (written 2)",
+        "read 4: 82% (not a digit)",
+    ]
+    red, blue = matplotlib.colors.to_rgba("tab:red"), matplotlib.colors.to_rgba("tab:blue")
+    assert charts[0].patches[7].get_facecolor() == blue  # right
+    assert charts[1].patches[1].get_facecolor() == red  # wrong, and confident
+    assert charts[1].patches[2].get_edgecolor() == blue  # the digit written
+    assert charts[2].patches[4].get_facecolor() == red  # a letter has no right answer
+    with pytest.raises(ValueError, match="true digits"):
+        plot_predictions(digits(3), probabilities, ["a", "b", "c"], true_digits=[7])
     assert [ax.get_title() for ax in fig.axes if ax.images] == ["a", "b", "c"]
     with pytest.raises(ValueError, match="titles"):
         plot_predictions(digits(3), probabilities, ["a"])

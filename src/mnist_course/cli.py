@@ -1,7 +1,8 @@
-"""The course's command line: ``python -m mnist_course predict PATH...`` reads digits in image files.
+"""The course's command line: ``python -m mnist_course predict PATH...`` reads digits in image
+files.
 
 It prepares each picture the way MNIST's digits were made (see mnist_course.images), asks a model
-saved by a notebook (by default notebook 07's ensemble) for the ten probabilities, and prints the
+saved by a lesson (by default lesson 08's ensemble) for the ten probabilities, and prints the
 digit it reads with its probability and the runners-up. A picture it cannot read is reported on
 stderr with the reason, the others are still read, and the exit status is 1.
 """
@@ -19,11 +20,12 @@ import numpy as np
 
 from mnist_course.images import DigitImageError, prepare_digit
 
-DEFAULT_MODEL = "07_ensemble"
+DEFAULT_MODEL = "08_ensemble"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: the process's arguments); returns the exit status."""
+    """Run the command line with ``argv`` (default: the process's arguments); returns the exit
+    status."""
     parser = _parser()
     arguments = parser.parse_args(argv)
     return arguments.command(arguments)
@@ -37,18 +39,28 @@ def _parser() -> argparse.ArgumentParser:
     predict = commands.add_parser(
         "predict",
         help="read the digit in each image file",
-        description="Read the handwritten digit in each image file (PNG, JPEG, ...; any size, colour or "
-        "grayscale, dark ink on light paper or the reverse) with a model saved by the course.",
+        description="Read the handwritten digit in each image file (PNG, JPEG, ...; any size, "
+        "colour or grayscale, dark ink on light paper or the reverse) with a model saved by the "
+        "course.",
         epilog="example: python -m mnist_course predict examples/*.png",
         allow_abbrev=False,
     )
-    predict.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image files, one digit each")
+    predict.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="image files, one digit each"
+    )
     predict.add_argument(
         "--model",
         type=Path,
-        help=f"a saved .keras model (default: the course's {DEFAULT_MODEL}, saved by notebook 07)",
+        help=f"a saved .keras model (default: the course's {DEFAULT_MODEL}, saved by lesson 08)",
     )
-    predict.add_argument("--top", type=int, default=3, choices=range(1, 11), metavar="N", help="how many digits to list per image, most probable first (1-10, default 3)")
+    predict.add_argument(
+        "--top",
+        type=int,
+        default=3,
+        choices=range(1, 11),
+        metavar="N",
+        help="how many digits to list per image, most probable first (1-10, default 3)",
+    )
     predict.set_defaults(command=_predict)
     return parser
 
@@ -85,11 +97,19 @@ def _load(path: Path | None):
 
     path = path if path is not None else model_file(DEFAULT_MODEL)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such model file; give a .keras file saved by the course")
+        raise FileNotFoundError(
+            f"{path}: no such model file; give a .keras file saved by the course"
+        )
     if not zipfile.is_zipfile(path):  # Keras itself would report a damaged file as "not found"
-        raise ValueError(f"{path}: not a Keras model file (a .keras file is a zip archive); save one with model.save()")
-    # Safe mode refuses models whose files carry Python code (Lambda layers): loading must not run code.
+        raise ValueError(
+            f"{path}: not a Keras model file (a .keras file is a zip archive); "
+            "save one with model.save()"
+        )
+    # Safe mode refuses models whose files carry Python code (Lambda layers): loading must not run
+    # code.
     model = keras.saving.load_model(path, safe_mode=True)
     if tuple(model.input_shape[1:3]) != (28, 28):
-        raise ValueError(f"{path}: the model takes inputs of shape {model.input_shape[1:]}, not 28x28 digits")
+        raise ValueError(
+            f"{path}: the model takes inputs of shape {model.input_shape[1:]}, not 28x28 digits"
+        )
     return model

@@ -1,6 +1,6 @@
 """Setting the recorded models side by side: the comparison table and their shared mistakes.
 
-Notebook 06 shows the table, and tools/notebooks.py writes the same table into the README, where
+Lesson 09 shows the table, and tools/notebooks.py writes the same table into the README, where
 a test keeps it equal to the recorded results.
 """
 
@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from mnist_course.data import TEST_LABEL_COUNTS
+
+#: Images in the test set: a test accuracy times this is a count of digits read right.
+TEST_SIZE = sum(TEST_LABEL_COUNTS)
 
 #: What the table needs from each model's recorded results (see record_result).
 REQUIRED_METRICS = (
@@ -42,6 +47,9 @@ def comparison_table(results: pd.DataFrame) -> pd.DataFrame:
             "batch": results.batch_size.astype(int),
             "training (s)": results.training_seconds.astype(float).round().astype(int),
             "test accuracy (%)": accuracy,
+            "test mistakes": ((1 - results.test_accuracy.astype(float)) * TEST_SIZE)
+            .round()
+            .astype(int),
             "test loss": results.test_loss.astype(float).round(3),
             "known for (%)": known,
             "difference (points)": (accuracy - known).round(2),
@@ -60,12 +68,17 @@ def misclassified_by_all(predictions: pd.DataFrame, labels: np.ndarray) -> np.nd
     if predictions.empty:
         raise ValueError("no predictions recorded; run the model notebooks first")
     if len(predictions) != len(labels):
-        raise ValueError(f"{len(predictions)} predictions per model for {len(labels)} labels; both must cover the test set")
+        raise ValueError(
+            f"{len(predictions)} predictions per model for {len(labels)} labels; "
+            "both must cover the test set"
+        )
     wrong = predictions.to_numpy() != labels[:, None]
     return np.flatnonzero(wrong.all(axis=1))
 
 
-def ablation_table(runs: pd.DataFrame, baseline: str, metric: str = "validation_accuracy") -> pd.DataFrame:
+def ablation_table(
+    runs: pd.DataFrame, baseline: str, metric: str = "validation_accuracy"
+) -> pd.DataFrame:
     """What each technique is worth: one row per variant of a recipe, set against the full recipe.
 
     ``runs`` has one row per training run, with columns ``variant``, ``seed``, ``seconds`` and
@@ -79,9 +92,13 @@ def ablation_table(runs: pd.DataFrame, baseline: str, metric: str = "validation_
     seeds = runs.groupby("variant", sort=False).seed.apply(frozenset)
     if baseline not in seeds:
         raise KeyError(f"no runs of the baseline {baseline!r}; variants are {list(seeds.index)}")
-    unpaired = [variant for variant, variant_seeds in seeds.items() if variant_seeds != seeds[baseline]]
+    unpaired = [
+        variant for variant, variant_seeds in seeds.items() if variant_seeds != seeds[baseline]
+    ]
     if unpaired:
-        raise ValueError(f"variants {unpaired} did not run with the baseline's seeds {sorted(seeds[baseline])}")
+        raise ValueError(
+            f"variants {unpaired} did not run with the baseline's seeds {sorted(seeds[baseline])}"
+        )
     grouped = runs.groupby("variant", sort=False)
     percent = 100 * grouped[metric].agg(["mean", "min", "max"])
     seconds = grouped.seconds.mean()

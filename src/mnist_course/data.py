@@ -45,6 +45,8 @@ TRAIN_PIXEL_STD = 78.567
 IMAGE_SHAPE = (28, 28)
 #: Training images every notebook holds out for validation (see split_validation).
 VALIDATION_SIZE = 5000
+#: Training images left to fit on once validation is held out: what every model lesson trains on.
+FIT_SIZE = sum(TRAIN_LABEL_COUNTS) - VALIDATION_SIZE
 
 HOW_TO_GET_A_GOOD_COPY = (
     "Restore the committed copy with `git checkout -- data/mnist.npz`, "
@@ -79,7 +81,8 @@ def check_mnist_arrays(arrays: Mapping[str, np.ndarray], source: str) -> None:
     for name, shape in ARRAY_SHAPES.items():
         if name not in arrays:
             raise MnistDataError(
-                f"{source}: has no array {name!r} (found {sorted(arrays)}). {HOW_TO_GET_A_GOOD_COPY}"
+                f"{source}: has no array {name!r} (found {sorted(arrays)}). "
+                f"{HOW_TO_GET_A_GOOD_COPY}"
             )
         array = arrays[name]
         if array.dtype != np.uint8 or array.shape != shape:
@@ -103,8 +106,14 @@ def check_mnist_facts(arrays: Mapping[str, np.ndarray]) -> None:
     MNIST before its checksum is trusted.
     """
     facts = {
-        "training label counts": (tuple(np.bincount(arrays["y_train"], minlength=10)), TRAIN_LABEL_COUNTS),
-        "test label counts": (tuple(np.bincount(arrays["y_test"], minlength=10)), TEST_LABEL_COUNTS),
+        "training label counts": (
+            tuple(np.bincount(arrays["y_train"], minlength=10)),
+            TRAIN_LABEL_COUNTS,
+        ),
+        "test label counts": (
+            tuple(np.bincount(arrays["y_test"], minlength=10)),
+            TEST_LABEL_COUNTS,
+        ),
         "first training labels": (tuple(arrays["y_train"][:10]), FIRST_TRAIN_LABELS),
         "training pixel mean": (round(float(arrays["x_train"].mean()), 3), TRAIN_PIXEL_MEAN),
         "training pixel std": (round(float(arrays["x_train"].std()), 3), TRAIN_PIXEL_STD),
@@ -119,8 +128,9 @@ def load_mnist(path: str | Path | None = None) -> tuple[Split, Split]:
 
     With no ``path``, reads ``data/mnist.npz`` from the course checkout. Outside a checkout (a
     single notebook opened in Colab) it falls back to ``keras.datasets.mnist.load_data()``, which
-    works there because Colab is online. Either way the arrays are verified before they are returned.
-    The file is read with ``allow_pickle=False``: a data file must never be able to run code.
+    works there because Colab is online. Either way the arrays are verified before they are
+    returned. The file is read with ``allow_pickle=False``: a data file must never be able to run
+    code.
     """
     if path is None:
         path = default_data_path()
@@ -173,7 +183,8 @@ def scale_pixels(images: np.ndarray) -> np.ndarray:
 def split_validation(
     images: np.ndarray, labels: np.ndarray, size: int = VALIDATION_SIZE, seed: int = 0
 ) -> tuple[Split, Split]:
-    """Hold out ``size`` random training examples for validation: ``(x_fit, y_fit), (x_val, y_val)``.
+    """Hold out ``size`` random training examples for validation:
+    ``(x_fit, y_fit), (x_val, y_val)``.
 
     Models are tuned against the validation part; the test set is scored once, at the end, so
     that its accuracy stays an honest estimate. The shuffle is seeded, so every notebook holds out
@@ -207,4 +218,6 @@ def prepare_mnist(validation_size: int = VALIDATION_SIZE) -> PreparedMnist:
     """
     (x_train, y_train), (x_test, y_test) = load_mnist()
     (x_fit, y_fit), (x_val, y_val) = split_validation(x_train, y_train, size=validation_size)
-    return PreparedMnist(scale_pixels(x_fit), y_fit, scale_pixels(x_val), y_val, scale_pixels(x_test), y_test)
+    return PreparedMnist(
+        scale_pixels(x_fit), y_fit, scale_pixels(x_val), y_val, scale_pixels(x_test), y_test
+    )

@@ -11,47 +11,17 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import keras
 import numpy as np
 
 
 def available_cores() -> int:
-    """The CPU cores this process may run on (a container or `taskset` may allow fewer than exist)."""
+    """The CPU cores this process may run on (a container or `taskset` may allow fewer than
+    exist)."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-@dataclass
-class Stopwatch:
-    """Wall-clock and CPU time of one block of work, filled in when the block ends."""
-
-    seconds: float = math.nan
-    cpu_seconds: float = math.nan
-    cores: int = 1
-
-    @property
-    def cpu_utilisation(self) -> float:
-        """The share of the available cores the work kept busy: 1.0 means every core, all the time.
-
-        CPU time counts every thread of this process, which is where TensorFlow computes, so a
-        figure well below 1.0 means the cores waited (on Python, on data, on each other).
-        """
-        return self.cpu_seconds / (self.seconds * self.cores)
-
-
-@contextmanager
-def stopwatch() -> Iterator[Stopwatch]:
-    """Time the ``with`` block: ``with stopwatch() as clock: model.fit(...)``, then ``clock.seconds``."""
-    clock = Stopwatch(cores=available_cores())
-    wall_start, cpu_start = time.perf_counter(), time.process_time()
-    try:
-        yield clock
-    finally:
-        clock.seconds = time.perf_counter() - wall_start
-        clock.cpu_seconds = time.process_time() - cpu_start
 
 
 #: The layers whose arithmetic is a kernel applied at every output position.
@@ -69,11 +39,15 @@ def forward_flops(model: keras.Model) -> int:
     """
     total = 0
     for layer in _leaf_layers(model):
-        if isinstance(layer, _KERNEL_LAYERS) and not isinstance(layer, keras.layers.Conv2DTranspose):
+        if isinstance(layer, _KERNEL_LAYERS) and not isinstance(
+            layer, keras.layers.Conv2DTranspose
+        ):
             positions = math.prod(layer.output.shape[1:-1])
             total += 2 * math.prod(layer.kernel.shape) * positions
         elif layer.trainable_weights and not isinstance(layer, keras.layers.BatchNormalization):
-            raise ValueError(f"forward_flops cannot count layer {layer.name!r} ({type(layer).__name__})")
+            raise ValueError(
+                f"forward_flops cannot count layer {layer.name!r} ({type(layer).__name__})"
+            )
     return total
 
 
@@ -86,43 +60,120 @@ def _leaf_layers(model: keras.Model) -> Iterator[keras.layers.Layer]:
 
 
 class TrainingClock(keras.callbacks.Callback):
-    """Adds ``seconds``, the training time so far, to every epoch's logs, and so to ``history``.
+    """The course's one measure of training time: the seconds a model spends training.
 
-    With it, a recorded learning curve can be drawn against time as well as epochs: that is how a
-    slow recipe and a fast one are compared on equal terms (time to a given accuracy). The clock
-    starts when ``fit`` starts, so the first epoch includes building the training step, and each
-    epoch its validation pass.
+    Pass it to ``fit`` (``callbacks=[clock]``): it runs from ``fit``'s first training step to its
+    last and leaves out the validation passes between epochs, so that two recipes that validate
+    more or less often are timed alike. The time to build the training step (tracing) is in. It
+    also keeps the training time at the end of every epoch (``epoch_seconds``), so a learning curve
+    can be drawn against time, and the CPU time of the same spans, to tell a slow recipe from an
+    idle machine. A block of work without ``fit`` (a custom training loop) is timed with the same
+    clock as a context manager: ``with TrainingClock() as clock: ...``.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.cores = available_cores()
+        self.seconds = self.cpu_seconds = math.nan
+        self.epoch_seconds: list[float] = []
+        self._running = False
+
+    def __enter__(self) -> TrainingClock:
+        self._start()
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self._stop()
+
+    @property
+    def cpu_utilisation(self) -> float:
+        """The share of the available cores the training kept busy: 1.0 means every core, always.
+
+        CPU time counts every thread of this process, which is where TensorFlow computes, so a
+        figure well below 1.0 means the cores waited (on Python, on data, on each other).
+        """
+        return self.cpu_seconds / (self.seconds * self.cores)
+
+    @property
+    def running(self) -> bool:
+        """Whether the clock is timing now (inside fit, or inside its ``with`` block)."""
+        return self._running
+
+    def elapsed(self) -> float:
+        """Training seconds so far: wall-clock time since the start, less every paused span."""
+        if not self._running:
+            return self.seconds
+        return time.perf_counter() - self._wall_start - self._paused_wall
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Leave the ``with`` block out of the training time (a measurement during training)."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self._paused_wall += time.perf_counter() - wall
+            self._paused_cpu += time.process_time() - cpu
+
     def on_train_begin(self, logs: dict | None = None) -> None:
-        self._started = time.perf_counter()
+        self._start()
+
+    def on_test_begin(self, logs: dict | None = None) -> None:
+        if self._running:  # a validation pass inside fit
+            self._pause_started = (time.perf_counter(), time.process_time())
+
+    def on_test_end(self, logs: dict | None = None) -> None:
+        if self._running:
+            wall, cpu = self._pause_started
+            self._paused_wall += time.perf_counter() - wall
+            self._paused_cpu += time.process_time() - cpu
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        if logs is not None:
-            logs["seconds"] = time.perf_counter() - self._started
+        self.epoch_seconds.append(self.elapsed())
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self._stop()
+
+    def _start(self) -> None:
+        self.epoch_seconds = []
+        self._paused_wall = self._paused_cpu = 0.0
+        self._wall_start, self._cpu_start = time.perf_counter(), time.process_time()
+        self._running = True
+
+    def _stop(self) -> None:
+        self.seconds = self.elapsed()
+        self.cpu_seconds = time.process_time() - self._cpu_start - self._paused_cpu
+        self._running = False
 
 
 class AccuracyTimeline(keras.callbacks.Callback):
     """Measures accuracy on held-out data every ``every_steps`` training steps during ``fit``.
 
-    A recipe that trains in one epoch has no per-epoch curve to show, so this samples it within the
-    epoch. The time spent measuring is excluded from ``seconds``, so the curve shows training time
-    alone. Keras hands control to callbacks only between executions of ``steps_per_execution``
-    steps, so each measurement falls at the first such boundary at or past a multiple of
-    ``every_steps``; choose a multiple of ``steps_per_execution`` for evenly spaced points.
+    A recipe that trains in one epoch has no per-epoch curve to show, so this samples it within
+    the epoch, at the training time of ``clock`` (which must be in the same ``fit``, before this):
+    each measurement is paused out of that time, so the points fall on the same clock as any
+    other training curve. Keras hands control to callbacks only between executions of
+    ``steps_per_execution`` steps, so each measurement falls at the first such boundary at or past
+    a multiple of ``every_steps``; choose a multiple of ``steps_per_execution`` for evenly spaced
+    points. The final model is always measured.
     """
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, every_steps: int) -> None:
+    def __init__(
+        self, clock: TrainingClock, x: np.ndarray, y: np.ndarray, every_steps: int
+    ) -> None:
         super().__init__()
         if every_steps < 1:
             raise ValueError(f"every_steps must be at least 1, got {every_steps}")
-        self.x, self.y, self.every_steps = x, np.asarray(y), every_steps
+        self.clock, self.x, self.y, self.every_steps = clock, x, np.asarray(y), every_steps
         self.seconds: list[float] = []
         self.accuracy: list[float] = []
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        self.seconds, self.accuracy = [], []
-        self._started, self._paused, self._steps = time.perf_counter(), 0.0, 0
+        if not self.clock.running:
+            raise RuntimeError(
+                "AccuracyTimeline needs its TrainingClock earlier in fit's callbacks"
+            )
+        self.seconds, self.accuracy, self._steps = [], [], 0
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         self._first_step = batch
@@ -138,11 +189,10 @@ class AccuracyTimeline(keras.callbacks.Callback):
             self._measure()  # the final model, whatever the step count
 
     def _measure(self) -> None:
-        now = time.perf_counter()
-        predicted = self.model.predict(self.x, batch_size=1000, verbose=0).argmax(axis=-1)
-        self.seconds.append(now - self._started - self._paused)
-        self.accuracy.append(float(np.mean(predicted == self.y)))
-        self._paused += time.perf_counter() - now
+        self.seconds.append(self.clock.elapsed())
+        with self.clock.paused():
+            predicted = self.model.predict(self.x, batch_size=1000, verbose=0).argmax(axis=-1)
+            self.accuracy.append(float(np.mean(predicted == self.y)))
 
 
 def time_to_accuracy(seconds: Sequence[float], accuracy: Sequence[float], target: float) -> float:
@@ -152,7 +202,9 @@ def time_to_accuracy(seconds: Sequence[float], accuracy: Sequence[float], target
     not fast, so a miss is NaN rather than the last time.
     """
     if len(seconds) != len(accuracy):
-        raise ValueError(f"seconds and accuracy must pair up; got {len(seconds)} and {len(accuracy)} values")
+        raise ValueError(
+            f"seconds and accuracy must pair up; got {len(seconds)} and {len(accuracy)} values"
+        )
     for elapsed, value in zip(seconds, accuracy):
         if value >= target:
             return float(elapsed)

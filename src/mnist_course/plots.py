@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from mnist_course.data import IMAGE_SHAPE
 from mnist_course.evaluation import NUM_CLASSES, confusion_matrix
@@ -34,7 +35,9 @@ def _grid(count: int, columns: int, cell_width: float, cell_height: float) -> tu
     """A figure of ``count`` image cells in rows of ``columns``, every axis frame hidden; returns
     the figure and the first ``count`` axes (spare cells of the last row stay blank)."""
     rows = max(1, -(-count // columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * cell_width, rows * cell_height), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(columns * cell_width, rows * cell_height), squeeze=False
+    )
     for ax in axes.flat:
         ax.axis("off")
     return fig, list(axes.flat)[:count]
@@ -46,7 +49,8 @@ def plot_digits(
     columns: int = 10,
     size: float = 1.0,
 ) -> Figure:
-    """A grid of digits in ink-on-paper colours, each titled with its label when labels are given."""
+    """A grid of digits in ink-on-paper colours, each titled with its label when labels are
+    given."""
     images = _check_images(images)
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")
@@ -60,7 +64,10 @@ def plot_digits(
 
 
 def plot_maps(
-    maps: Sequence[np.ndarray] | np.ndarray, titles: Sequence[str] | None = None, columns: int = 14, size: float = 0.9
+    maps: Sequence[np.ndarray] | np.ndarray,
+    titles: Sequence[str] | None = None,
+    columns: int = 14,
+    size: float = 0.9,
 ) -> Figure:
     """A grid of 2-D arrays that are not digits: a layer's filters, its feature maps, or both.
 
@@ -104,8 +111,13 @@ def plot_learning_curves(
         named = {"": histories}
     fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
     for ax, metric in zip(axes.flat, metrics):
-        for (name, history), colour in zip(named.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
-            for key, style, split in ((metric, "--", "training"), (f"val_{metric}", "-", "validation")):
+        for (name, history), colour in zip(
+            named.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        ):
+            for key, style, split in (
+                (metric, "--", "training"),
+                (f"val_{metric}", "-", "validation"),
+            ):
                 if split not in splits:
                     continue
                 if key not in history:
@@ -115,8 +127,17 @@ def plot_learning_curves(
                     )
                 values = history[key]
                 label = f"{name} {split}".strip()
-                ax.plot(range(1, len(values) + 1), values, style, color=colour, marker="o", ms=3, label=label)
+                ax.plot(
+                    range(1, len(values) + 1),
+                    values,
+                    style,
+                    color=colour,
+                    marker="o",
+                    ms=3,
+                    label=label,
+                )
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 1.5
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
@@ -124,7 +145,9 @@ def plot_learning_curves(
     return fig
 
 
-def _draw_matrix(ax, values: np.ndarray, colours: np.ndarray, title: str, label, top: float | None = None) -> None:
+def _draw_matrix(
+    ax, values: np.ndarray, colours: np.ndarray, title: str, label, top: float | None = None
+) -> None:
     top = float(colours.max()) if top is None else top
     ax.imshow(colours, cmap="Blues", vmin=0, vmax=top)
     threshold = top / 2
@@ -132,8 +155,15 @@ def _draw_matrix(ax, values: np.ndarray, colours: np.ndarray, title: str, label,
         for predicted in range(NUM_CLASSES):
             if values[true, predicted]:
                 dark = colours[true, predicted] > threshold
-                ax.text(predicted, true, label(values[true, predicted]), ha="center", va="center",
-                        fontsize=7, color="white" if dark else "black")
+                ax.text(
+                    predicted,
+                    true,
+                    label(values[true, predicted]),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if dark else "black",
+                )
     ax.set_xticks(range(NUM_CLASSES))
     ax.set_yticks(range(NUM_CLASSES))
     ax.set_xlabel("predicted digit")
@@ -158,7 +188,13 @@ def plot_confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> Figure:
     percent, errors_only = _row_percent(counts)
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
     _draw_matrix(axes[0], counts, np.log1p(counts), "counts", lambda value: f"{int(value)}")
-    _draw_matrix(axes[1], percent, errors_only, "% of each true digit (colour: mistakes only)", lambda value: f"{value:.1f}")
+    _draw_matrix(
+        axes[1],
+        percent,
+        errors_only,
+        "% of each true digit (colour: mistakes only)",
+        lambda value: f"{value:.1f}",
+    )
     fig.tight_layout()
     return fig
 
@@ -166,17 +202,30 @@ def plot_confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> Figure:
 def plot_confusion_matrices(y_true: np.ndarray, predictions: Mapping[str, np.ndarray]) -> Figure:
     """Several models' row-normalised confusion matrices side by side, on one colour scale,
     so that where each model errs can be compared cell by cell."""
-    percents = {name: _row_percent(confusion_matrix(y_true, y_pred)) for name, y_pred in predictions.items()}
+    percents = {
+        name: _row_percent(confusion_matrix(y_true, y_pred)) for name, y_pred in predictions.items()
+    }
     top = max(errors.max() for _, errors in percents.values())
     fig, axes = plt.subplots(1, len(percents), figsize=(6 * len(percents), 5.2), squeeze=False)
     for ax, (name, (percent, errors)) in zip(axes.flat, percents.items()):
-        _draw_matrix(ax, percent, errors, f"{name}: % of each true digit", lambda value: f"{value:.1f}", top=top)
+        _draw_matrix(
+            ax,
+            percent,
+            errors,
+            f"{name}: % of each true digit",
+            lambda value: f"{value:.1f}",
+            top=top,
+        )
     fig.tight_layout()
     return fig
 
 
 def plot_misclassified(
-    images: np.ndarray, y_true: np.ndarray, probabilities: np.ndarray, count: int = 20, columns: int = 10
+    images: np.ndarray,
+    y_true: np.ndarray,
+    probabilities: np.ndarray,
+    count: int = 20,
+    columns: int = 10,
 ) -> Figure:
     """The ``count`` mistakes the model was most sure of: true label, prediction and confidence.
 
@@ -199,7 +248,9 @@ def plot_misclassified(
     for ax, index in zip(axes, wrong):
         ax.imshow(images[index], cmap="binary")
         ax.set_title(
-            f"true {y_true[index]}\npred {predicted[index]} {confidence[index]:.1%}", fontsize=8, color="firebrick"
+            f"true {y_true[index]}\npred {predicted[index]} {confidence[index]:.1%}",
+            fontsize=8,
+            color="firebrick",
         )
     fig.tight_layout()
     return fig
@@ -213,7 +264,9 @@ def plot_accuracy_against_cost(results: pd.DataFrame) -> Figure:
     """
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
     for ax, column, label in zip(
-        axes, ("parameters", "training_seconds"), ("parameters", "training time on this machine (s)")
+        axes,
+        ("parameters", "training_seconds"),
+        ("parameters", "training time on this machine (s)"),
     ):
         colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
         for number, (model, row) in enumerate(results.iterrows()):
@@ -229,7 +282,9 @@ def plot_accuracy_against_cost(results: pd.DataFrame) -> Figure:
 
 
 def plot_time_to_accuracy(
-    curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], target: float, floor: float = 0.95
+    curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    target: float,
+    floor: float = 0.95,
 ) -> Figure:
     """Validation accuracy against training seconds, one line per recipe, with the target marked.
 
@@ -241,12 +296,22 @@ def plot_time_to_accuracy(
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for (name, (seconds, accuracy)), colour in zip(curves.items(), colours):
         if len(seconds) != len(accuracy) or not len(seconds):
-            raise ValueError(f"curve {name!r} needs as many times as accuracies, at least one; got {len(seconds)} and {len(accuracy)}")
+            raise ValueError(
+                f"curve {name!r} needs as many times as accuracies, at least one; "
+                f"got {len(seconds)} and {len(accuracy)}"
+            )
         ax.plot(seconds, 100 * np.asarray(accuracy), "-o", ms=3, color=colour, label=name)
         reached = next((s for s, a in zip(seconds, accuracy) if a >= target), None)
         if reached is not None:
             ax.axvline(reached, color=colour, ls=":", lw=1)
-            ax.annotate(f"{reached:.1f} s", (reached, 100 * floor), xytext=(3, 3), textcoords="offset points", color=colour, fontsize=8)
+            ax.annotate(
+                f"{reached:.1f} s",
+                (reached, 100 * floor),
+                xytext=(3, 3),
+                textcoords="offset points",
+                color=colour,
+                fontsize=8,
+            )
     ax.axhline(100 * target, color="grey", ls="--", lw=1, label=f"{target:.1%}")
     ax.set_xscale("log")
     ax.set_ylim(100 * floor, 100)
@@ -259,8 +324,9 @@ def plot_time_to_accuracy(
 
 
 def plot_preparation(steps: Mapping[str, np.ndarray]) -> Figure:
-    """Each stage of turning a picture into an MNIST-like digit (mnist_course.images.preparation_steps),
-    titled with its name and size, the picture in its own grey levels and the rest as ink on paper."""
+    """Each stage of turning a picture into an MNIST-like digit
+    (mnist_course.images.preparation_steps), titled with its name and size, the picture in its own
+    grey levels and the rest as ink on paper."""
     if not steps:
         raise ValueError("no preparation steps to show; pass preparation_steps(image)")
     fig, axes = _grid(len(steps), len(steps), 1.9, 2.1)
@@ -275,52 +341,90 @@ def plot_preparation(steps: Mapping[str, np.ndarray]) -> Figure:
 
 
 def plot_predictions(
-    images: np.ndarray, probabilities: np.ndarray, titles: Sequence[str], columns: int = 4
+    images: np.ndarray,
+    probabilities: np.ndarray,
+    titles: Sequence[str],
+    true_digits: Sequence[int | None] | None = None,
+    columns: int = 4,
 ) -> Figure:
-    """Each digit beside a bar chart of the model's ten probabilities, the top one in colour.
+    """Each digit beside a bar chart of the model's ten probabilities, on a 0-100% axis.
 
     The bars show what the top-1 answer hides: how sure the model is, and what it hesitated
-    between. A tall bar on a wrong digit is the model being confidently wrong.
+    between. With ``true_digits`` (None for a picture that is no digit), the answer is blue when
+    right and red when wrong, and the true digit's bar is outlined, as in TensorFlow's
+    classification tutorial: a tall red bar is the model being confidently wrong.
     """
     images = _check_images(images)
     probabilities = np.asarray(probabilities)
-    if probabilities.shape != (len(images), NUM_CLASSES) or len(titles) != len(images):
+    truth_known = true_digits is not None
+    if true_digits is None:
+        true_digits = [None] * len(images)
+    if (
+        probabilities.shape != (len(images), NUM_CLASSES)
+        or len(titles) != len(images)
+        or len(true_digits) != len(images)
+    ):
         raise ValueError(
-            f"expected {len(images)} titles and a ({len(images)}, 10) array of probabilities, got "
-            f"{len(titles)} titles and shape {probabilities.shape}"
+            f"expected {len(images)} titles, true digits and a ({len(images)}, 10) array of "
+            f"probabilities, got {len(titles)} titles, {len(true_digits)} true digits and shape "
+            f"{probabilities.shape}"
         )
     rows = max(1, -(-len(images) // columns))
-    fig, axes = plt.subplots(rows, 2 * columns, figsize=(columns * 3.2, rows * 1.7), squeeze=False,
-                             gridspec_kw={"width_ratios": [1, 1.4] * columns})  # fmt: skip
+    fig, axes = plt.subplots(
+        rows,
+        2 * columns,
+        figsize=(columns * 3.4, rows * 1.8),
+        squeeze=False,
+        gridspec_kw={"width_ratios": [1, 1.5] * columns},
+    )
     for ax in axes.flat:
         ax.axis("off")
-    for index in range(len(images)):
-        image_ax, bar_ax = axes[index // columns, 2 * (index % columns)], axes[index // columns, 2 * (index % columns) + 1]
-        image_ax.imshow(images[index], cmap="binary")
-        image_ax.set_title(titles[index], fontsize=8)
-        top = int(probabilities[index].argmax())
-        bar_ax.axis("on")
+    for index, (image, row, title, truth) in enumerate(
+        zip(images, probabilities, titles, true_digits)
+    ):
+        image_ax = axes[index // columns, 2 * (index % columns)]
+        bar_ax = axes[index // columns, 2 * (index % columns) + 1]
+        image_ax.imshow(image, cmap="binary")
+        image_ax.set_title(title, fontsize=8)
+        top = int(row.argmax())
+        answer_colour = "tab:blue" if not truth_known or top == truth else "tab:red"
         colours = ["lightgrey"] * NUM_CLASSES
-        colours[top] = "tab:blue"
-        bar_ax.bar(range(NUM_CLASSES), probabilities[index], color=colours)
+        colours[top] = answer_colour
+        edges = ["tab:blue" if digit == truth else "none" for digit in range(NUM_CLASSES)]
+        bar_ax.axis("on")
+        bar_ax.bar(range(NUM_CLASSES), row, color=colours, edgecolor=edges, linewidth=1.5)
         bar_ax.set_ylim(0, 1)
         bar_ax.set_xticks(range(NUM_CLASSES))
-        bar_ax.tick_params(labelsize=7)
-        bar_ax.set_yticks([])
-        bar_ax.set_title(f"{top}: {probabilities[index, top]:.0%}", fontsize=8)
+        bar_ax.set_yticks([0, 0.5, 1])
+        bar_ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+        bar_ax.tick_params(labelsize=6)
+        title = f"read {top}: {row[top]:.0%}"
+        if truth_known:
+            title += " (not a digit)" if truth is None else f" (written {truth})"
+        bar_ax.set_title(title, fontsize=7, color=answer_colour)
     fig.tight_layout()
     return fig
 
 
-def plot_pictures(pictures: Sequence[np.ndarray], titles: Sequence[str], columns: int = 8, size: float = 1.5) -> Figure:
+def plot_pictures(
+    pictures: Sequence[np.ndarray], titles: Sequence[str], columns: int = 8, size: float = 1.5
+) -> Figure:
     """Pictures of any size and colour as they are (each scaled to its cell), titled; for the
     pictures a model is asked to read before they are prepared as digits."""
     if len(titles) != len(pictures) or not len(pictures):
-        raise ValueError(f"expected one title per picture and at least one picture; got {len(pictures)} and {len(titles)}")
+        raise ValueError(
+            "expected one title per picture and at least one picture; "
+            f"got {len(pictures)} and {len(titles)}"
+        )
     fig, axes = _grid(len(pictures), columns, size, size * 1.2)
     for ax, picture, title in zip(axes, pictures, titles):
         picture = np.asarray(picture)
-        ax.imshow(picture, cmap="gray" if picture.ndim == 2 else None, vmin=0, vmax=255 if picture.dtype == np.uint8 else 1)
+        ax.imshow(
+            picture,
+            cmap="gray" if picture.ndim == 2 else None,
+            vmin=0,
+            vmax=255 if picture.dtype == np.uint8 else 1,
+        )
         ax.set_title(title, fontsize=7)
     fig.tight_layout()
     return fig
