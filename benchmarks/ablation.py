@@ -1,132 +1,130 @@
-"""Benchmark notebook 07's recipes: the fast recipe's time to 99% over five seeds, the accurate
-recipe over six seeds and two ensembles, and what each of its techniques is worth (an ablation).
+"""Benchmark the recipes of lessons 07 and 08: the fast recipe's time to 99% over five seeds, the
+accurate recipe over six seeds and two ensembles, and what each of its techniques is worth.
 
-    python benchmarks/ablation.py        (or: make ablation; about 50 minutes on 2 CPU cores)
+    python -m benchmarks.ablation        (or: make ablation; about 50 minutes on 2 CPU cores)
 
-It runs notebook 07 itself, with the course's seed, in a scratch folder, up to the cell that names
-the ablation's variants (ACCURATE_VARIANTS). By then the notebook has trained the fast recipe with
-five seeds and the accurate recipe with three (its ensemble). In the same kernel this script then
-trains the accurate recipe with three more seeds, and each variant with the notebook's
-ABLATION_SEEDS, by calling the notebook's own ``train_accurate``: the recipe is written once, in
-the lesson, and the benchmark cannot drift from it.
+Every run calls the lessons' own functions, imported from mnist_course.recipes (where the
+lessons' ``# @save`` cells put them): ``timed_fast_run`` of lesson 07, and ``train_accurate``,
+``average_of`` and ``ACCURATE_VARIANTS`` of lesson 08. So the recipes are written once, in the
+lessons, and the benchmark cannot drift from them. It trains
 
-Writes results/ablation.json (every run of every variant, which the notebook's ablation table
-reads), the 07 entries of results/seed_spread.json (test accuracy per seed of 07_fast, 07_accurate
-and 07_ensemble, which the notebook shows) and results/ablation.md (the summary the README quotes).
+- the fast recipe with seeds 42 to 46, each timed to 98.8% validation accuracy;
+- the accurate recipe with seeds 42 to 47: six single models, and two ensembles of three that
+  share no member (42-44, 45-47);
+- each variant of ACCURATE_VARIANTS (one technique taken away) with seeds 42 and 43.
+
+Writes results/ablation.json (every run of every variant, which lesson 08's table reads), the
+07_fast, 08_accurate and 08_ensemble entries of results/seed_spread.json (which the lessons
+show) and results/ablation.md (the summary the README quotes).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import math
-import tempfile
 import time
 from pathlib import Path
 
-import nbformat
+import numpy as np
 import pandas as pd
 
 from mnist_course.comparison import ablation_table
+from mnist_course.data import prepare_mnist
 from mnist_course.paths import output_root
 from mnist_course.performance import time_to_accuracy
+from mnist_course.recipes import ACCURATE_VARIANTS, average_of, timed_fast_run, train_accurate
 from mnist_course.results import (
     ABLATION_FILE,
     clear_seed_runs,
     load_histories,
     record_ablation_run,
     record_seed_run,
+    score_on_test_set,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
-notebook_tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(notebook_tool)
-
-NOTEBOOK = ROOT / "notebooks" / "07_fast_and_accurate.ipynb"
-UNTIL = "ACCURATE_VARIANTS = {"
 ABLATION_MARKDOWN = Path("results") / "ablation.md"
+FAST_SEEDS = tuple(range(42, 47))
+ACCURATE_SEEDS = tuple(range(42, 48))
+ENSEMBLES = (ACCURATE_SEEDS[:3], ACCURATE_SEEDS[3:])
+VARIANT_SEEDS = (42, 43)
 #: The time-to-accuracy target on the validation images, which are harder than the test images:
-#: 98.8% on them goes with about 99% on the test set (the notebook explains).
+#: 98.8% on them goes with about 99% on the test set (lesson 07 explains).
 VALIDATION_TARGET = 0.988
 TEST_TARGET = 0.99
 
-#: Runs in the notebook's kernel once it has reached UNTIL; OUTPUT is filled in.
-MEASURE = """
-import json
+
+def fast_runs(data, progress) -> list[dict]:
+    """Lesson 07's fast recipe with each of FAST_SEEDS, timed as lesson 07 times it."""
+    runs = []
+    for seed in FAST_SEEDS:
+        run, timeline = timed_fast_run(data, seed)
+        probabilities = run.model.predict(data.x_test[..., np.newaxis], verbose=0)
+        runs.append(
+            {
+                "seed": seed,
+                "training (s)": run.clock.seconds,
+                "time to target (s)": time_to_accuracy(
+                    timeline.seconds, timeline.accuracy, VALIDATION_TARGET
+                ),
+                "validation accuracy": run.history.history["val_accuracy"][-1],
+                "test accuracy": score_on_test_set(probabilities)[0],
+            }
+        )
+        progress(f"fast seed {seed}: {runs[-1]['test accuracy']:.2%} in {run.clock.seconds:.1f} s")
+    return runs
 
 
-def _score(seed, variant, model, history, clock):
-    probabilities = model.predict(x_test, verbose=0)
-    run = {
+def accurate_run(data, variant: str, seed: int) -> tuple[dict, object]:
+    """One run of lesson 08's recipe in ``variant``; its scores, and the trained model."""
+    run = train_accurate(data, seed=seed, **ACCURATE_VARIANTS[variant])
+    probabilities = run.model.predict(data.x_test[..., np.newaxis], verbose=0)
+    scores = {
         "variant": variant,
         "seed": seed,
-        "seconds": clock.seconds,
-        "validation_accuracy": history.history["val_accuracy"][-1],
-        "test_accuracy": float(np.mean(probabilities.argmax(axis=1) == data.y_test)),
+        "seconds": run.clock.seconds,
+        "validation_accuracy": run.history.history["val_accuracy"][-1],
+        "test_accuracy": score_on_test_set(probabilities)[0],
     }
-    print(run, flush=True)
-    return run, probabilities
+    return scores, run.model
 
 
-_runs, _full = [], {}
-for _seed, _trained in members.items():
-    _run, _full[_seed] = _score(_seed, "full recipe", *_trained)
-    _runs.append(_run)
-for _seed in range(course_seed() + 3, course_seed() + 6):
-    _run, _full[_seed] = _score(_seed, "full recipe", *train_accurate(_seed))
-    _runs.append(_run)
-for _variant, _switches in list(ACCURATE_VARIANTS.items())[1:]:
-    for _seed in ABLATION_SEEDS:
-        _runs.append(_score(_seed, _variant, *train_accurate(_seed, **_switches))[0])
-_ensembles = {}
-for _first in (course_seed(), course_seed() + 3):
-    _average = np.mean([_full[_first + offset] for offset in range(3)], axis=0)
-    _ensembles[_first] = float(np.mean(_average.argmax(axis=1) == data.y_test))
-with open(OUTPUT, "w") as _stream:
-    json.dump({"runs": _runs, "ensembles": _ensembles, "fast": fast_seeds.reset_index().to_dict(orient="records")}, _stream)
-"""
-
-
-def measuring_notebook(output: Path) -> nbformat.NotebookNode:
-    """Notebook 07 up to and including the cell that contains UNTIL, then the MEASURE cell."""
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and UNTIL in cell.source:
-            nb.cells = nb.cells[: index + 1]
-            nb.cells.append(nbformat.v4.new_code_cell(f"OUTPUT = {str(output)!r}\n" + MEASURE))
-            return nb
-    raise ValueError(f"{NOTEBOOK.name}: no code cell contains {UNTIL!r}")
-
-
-def markdown(measured: dict, recipe_05: dict[str, list[float]]) -> str:
-    """The summary the README quotes: time to accuracy against notebook 05, the spreads, the ablation."""
+def markdown(measured: dict, recipe_06: dict[str, list[float]]) -> str:
+    """The summary the README quotes: time to accuracy against lesson 06, spreads, the ablation."""
     fast = pd.DataFrame(measured["fast"]).set_index("seed")
     reached = fast["time to target (s)"].notna()
-    seconds_05 = time_to_accuracy(recipe_05["seconds"], recipe_05["val_accuracy"], VALIDATION_TARGET)
+    fast_time = fast.loc[reached, "time to target (s)"].mean()
+    seconds_06 = time_to_accuracy(
+        recipe_06["seconds"], recipe_06["val_accuracy"], VALIDATION_TARGET
+    )
     runs = pd.DataFrame(measured["runs"])
     full = runs[runs.variant == "full recipe"]
     ensembles = pd.Series(measured["ensembles"], dtype=float)
-    ablation_seeds = sorted(runs.loc[runs.variant != "full recipe", "seed"].unique())
-    table = ablation_table(runs[runs.seed.isin(ablation_seeds)], baseline="full recipe")
+    variant_seeds = sorted(runs.loc[runs.variant != "full recipe", "seed"].unique())
+    table = ablation_table(runs[runs.seed.isin(variant_seeds)], baseline="full recipe")
+    test = fast["test accuracy"]
     lines = [
-        "Measured by `python benchmarks/ablation.py` (notebook 07's recipes, run in its own kernel).",
+        "Measured by `python -m benchmarks.ablation`, which trains lessons 07 and 08's recipes "
+        "with their own functions; its runs are its own, so its times differ from those of the "
+        "runs the lessons show.",
         "",
-        f"- **Time to {VALIDATION_TARGET:.1%} validation accuracy** (about {TEST_TARGET:.0%} on the test set), fast recipe: "
-        f"{fast.loc[reached, 'time to target (s)'].mean():.1f} s (mean of the {reached.sum()} of {len(fast)} seeds that got there). "
-        f"Notebook 05's BatchNorm CNN: {seconds_05:.0f} s, {seconds_05 / fast.loc[reached, 'time to target (s)'].mean():.0f} times as long.",
-        f"- **Time to {TEST_TARGET:.0%} test accuracy**, fast recipe: one epoch, {fast['training (s)'].mean():.1f} s of training; "
-        f"test accuracy over {len(fast)} seeds {fast['test accuracy'].mean():.2%} "
-        f"({fast['test accuracy'].min():.2%}-{fast['test accuracy'].max():.2%}), "
-        f"{(fast['test accuracy'] >= TEST_TARGET).sum()} of {len(fast)} at {TEST_TARGET:.0%} or above.",
+        f"- **Time to {VALIDATION_TARGET:.1%} validation accuracy** (about {TEST_TARGET:.0%} on "
+        f"the test set), fast recipe: {fast_time:.1f} s (mean of the {reached.sum()} of "
+        f"{len(fast)} seeds that got there). Lesson 06's BatchNorm CNN, in the run the lesson "
+        f"recorded: {seconds_06:.0f} s, {seconds_06 / fast_time:.0f} times as long.",
+        f"- **Time to {TEST_TARGET:.0%} test accuracy**, fast recipe: one epoch, "
+        f"{fast['training (s)'].mean():.1f} s of training on average "
+        f"({fast['training (s)'].min():.1f}-{fast['training (s)'].max():.1f} s); test accuracy "
+        f"over {len(fast)} seeds {test.mean():.2%} ({test.min():.2%}-{test.max():.2%}), "
+        f"{(test >= TEST_TARGET).sum()} of {len(fast)} at {TEST_TARGET:.0%} or above.",
         f"- Accurate recipe, one model, over {len(full)} seeds: {full.test_accuracy.mean():.2%} "
-        f"({full.test_accuracy.min():.2%}-{full.test_accuracy.max():.2%}), {full.seconds.mean():.0f} s of training each.",
+        f"({full.test_accuracy.min():.2%}-{full.test_accuracy.max():.2%}), "
+        f"{full.seconds.mean():.0f} s of training each.",
         f"- Ensembles of three (no shared member), {len(ensembles)} of them: "
         + ", ".join(f"{accuracy:.2%}" for accuracy in ensembles)
         + ".",
         "",
-        f"What each technique of the accurate recipe is worth (validation accuracy, seeds {', '.join(map(str, ablation_seeds))}):",
+        "What each technique of the accurate recipe is worth (validation accuracy, seeds "
+        f"{', '.join(map(str, variant_seeds))}):",
         "",
         table.to_markdown(),
     ]
@@ -137,36 +135,59 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as scratch:
-        output = Path(scratch) / "measured.json"
-        print(f"running {NOTEBOOK.name} and the ablation; about 50 minutes", flush=True)
-        notebook_tool.execute(
-            NOTEBOOK, {"MNIST_COURSE_OUTPUT_DIR": scratch, "MNIST_COURSE_SEED": "42"}, notebook=measuring_notebook(output)
-        )
-        measured = json.loads(output.read_text())
-    print(f"measured in {(time.perf_counter() - started) / 60:.1f} min", flush=True)
 
-    (output_root() / ABLATION_FILE).unlink(missing_ok=True)  # this run's variants replace the last run's
-    for run in measured["runs"]:
-        record_ablation_run(
-            "07_accurate",
-            run["variant"],
-            run["seed"],
-            **{key: value for key, value in run.items() if key not in ("variant", "seed")},
+    def progress(message: str) -> None:
+        print(f"[{(time.perf_counter() - started) / 60:5.1f} min] {message}", flush=True)
+
+    data = prepare_mnist()
+    measured = {"fast": fast_runs(data, progress), "runs": [], "ensembles": {}}
+    full_models = {}
+    for seed in ACCURATE_SEEDS:
+        scores, full_models[seed] = accurate_run(data, "full recipe", seed)
+        measured["runs"].append(scores)
+        progress(
+            f"accurate seed {seed}: {scores['test_accuracy']:.2%} in {scores['seconds']:.0f} s"
         )
-    clear_seed_runs("07_fast", "07_accurate", "07_ensemble")
+    for members in ENSEMBLES:
+        ensemble = average_of([full_models[seed] for seed in members])
+        probabilities = ensemble.predict(data.x_test[..., np.newaxis], verbose=0)
+        measured["ensembles"][str(members[0])] = score_on_test_set(probabilities)[0]
+        progress(f"ensemble of seeds {members}: {measured['ensembles'][str(members[0])]:.2%}")
+    for variant in list(ACCURATE_VARIANTS)[1:]:
+        for seed in VARIANT_SEEDS:
+            scores, _ = accurate_run(data, variant, seed)
+            measured["runs"].append(scores)
+            progress(f"{variant}, seed {seed}: {scores['validation_accuracy']:.2%} validation")
+
+    (output_root() / ABLATION_FILE).unlink(
+        missing_ok=True
+    )  # this run's variants replace the last's
+    for run in measured["runs"]:
+        metrics = {key: value for key, value in run.items() if key not in ("variant", "seed")}
+        record_ablation_run("08_accurate", run["variant"], run["seed"], **metrics)
+    clear_seed_runs("07_fast", "08_accurate", "08_ensemble")
     for run in measured["fast"]:
-        record_seed_run("07_fast", run["seed"], test_accuracy=run["test accuracy"], training_seconds=run["training (s)"])
+        record_seed_run(
+            "07_fast",
+            run["seed"],
+            test_accuracy=run["test accuracy"],
+            training_seconds=run["training (s)"],
+        )
     for run in measured["runs"]:
         if run["variant"] == "full recipe":
-            record_seed_run("07_accurate", run["seed"], test_accuracy=run["test_accuracy"], training_seconds=run["seconds"])
+            record_seed_run(
+                "08_accurate",
+                run["seed"],
+                test_accuracy=run["test_accuracy"],
+                training_seconds=run["seconds"],
+            )
     for first_seed, accuracy in measured["ensembles"].items():
-        record_seed_run("07_ensemble", int(first_seed), test_accuracy=accuracy)
-    summary = markdown(measured, load_histories()["05_cnn_batchnorm"])
+        record_seed_run("08_ensemble", int(first_seed), test_accuracy=accuracy)
+    summary = markdown(measured, load_histories()["06_cnn_batchnorm"])
     (output_root() / ABLATION_MARKDOWN).write_text(summary)
     print(summary, flush=True)
     if any(math.isnan(run["time to target (s)"]) for run in measured["fast"]):
-        print("note: some fast-recipe seeds never reached 99% validation accuracy", flush=True)
+        print("note: some fast-recipe seeds never reached the validation target", flush=True)
 
 
 if __name__ == "__main__":

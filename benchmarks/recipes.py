@@ -1,61 +1,78 @@
-"""Benchmark the recipes of notebooks 01-05 on this machine: speed, accuracy over seeds, and how
-both compare with Keras's default settings and with what the hardware can do.
+"""Benchmark the recipes of lessons 02-06 on this machine: speed, accuracy over seeds, and how both
+compare with Keras's default settings and with what the hardware can do.
 
-    python benchmarks/recipes.py        (or: make benchmark; about an hour on 2 CPU cores)
+    python -m benchmarks.recipes        (or: make benchmark; about an hour and a quarter on 2 cores)
 
 Everything is measured in one run, so the ratios compare like with like on a noisy machine:
 
 1. The machine's fp32 peak: TensorFlow multiplying two 4096x4096 matrices, best of 10, at the start
    and again at the end (the higher is the peak; a large gap means the machine was busy).
-2. The whole series: every notebook top to bottom in a fresh kernel, seed 42, as the tests run it.
-3. Each model notebook again with seeds 1 and 2, up to the cell that records its result.
-4. Each model notebook with Keras's defaults, once per seed, right after the course's run with the
-   same seed (for seed 42, the series' run comes first): the same recipe with ``steps_per_execution=1``, the one setting in which the
-   course's training differs from a plain ``fit`` on NumPy arrays. The speed-up is the ratio of the
-   mean training times over the seeds; the accuracies must agree seed by seed, since both pipelines
-   train the very same steps.
+2. The whole series: every lesson top to bottom in a fresh kernel, seed 42, as the tests run it.
+3. Each recipe with seeds 42, 1 and 2, by calling the lesson's own training function (imported
+   from mnist_course.recipes, where each lesson's ``# @save`` cells put it), and right after each,
+   the same recipe and seed with Keras's defaults: ``steps_per_execution=1``, the one setting in
+   which the course's training differs from a plain ``fit`` on NumPy arrays. The speed-up is the
+   ratio of the mean training times over the seeds; the accuracies must agree seed by seed,
+   since both pipelines train the very same steps. Seed 42 must also give the accuracy that the
+   lesson itself recorded: the benchmark and the lesson run one recipe.
 
-Each run writes to a scratch folder; the notebooks record their training time, images per second,
-CPU utilisation and forward FLOPs per image (mnist_course.performance), and this script reads them.
-Writes results/seed_spread.json (test accuracy and loss per seed, which the notebooks show),
+Writes results/seed_spread.json (test accuracy and loss per seed, which the lessons show),
 results/benchmark.json (every figure) and results/benchmark.md (the summary the README quotes).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import functools
 import json
 import platform
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import keras
-import nbformat
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from mnist_course.data import VALIDATION_SIZE
-from mnist_course.paths import output_root
-from mnist_course.performance import available_cores
-from mnist_course.results import clear_seed_runs, record_seed_run
+from mnist_course.data import VALIDATION_SIZE, prepare_mnist
+from mnist_course.paths import OUTPUT_DIR_VARIABLE, output_root
+from mnist_course.performance import available_cores, forward_flops
+from mnist_course.recipes import (
+    train_cnn,
+    train_dropout_mlp,
+    train_first_cnn,
+    train_mlp_baseline,
+    train_rmsprop_512,
+)
+from mnist_course.results import (
+    TrainingRun,
+    clear_seed_runs,
+    load_results,
+    record_seed_run,
+    score_on_test_set,
+)
+from mnist_course.seeding import SEED_VARIABLE
+from tools import notebooks as notebook_tool
 
-ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
-notebook_tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(notebook_tool)
-
-MODEL_NOTEBOOKS = ["01_mlp_baseline", "02_dropout", "03_rmsprop_512", "04_cnn", "05_batchnorm"]
+#: Each recipe of lessons 02-06 by the name its lesson records it under.
+RECIPES: dict[str, Callable[..., TrainingRun]] = {
+    "02_mlp_baseline": train_mlp_baseline,
+    "03_dropout": train_dropout_mlp,
+    "04_rmsprop_512": train_rmsprop_512,
+    "05_cnn": train_first_cnn,
+    "06_cnn_plain": functools.partial(train_cnn, batch_norm=False),
+    "06_cnn_batchnorm": functools.partial(train_cnn, batch_norm=True),
+}
 SEEDS = (42, 1, 2)
+PIPELINES = {"course": 32, "keras defaults": 1}  # steps_per_execution
 BENCHMARK_JSON = Path("results") / "benchmark.json"
 BENCHMARK_MARKDOWN = Path("results") / "benchmark.md"
 #: Training one image costs about three forward passes: the forward pass itself, then the
 #: gradients with respect to the activations and to the weights, each as costly as it.
 TRAINING_FLOPS_PER_FORWARD_FLOP = 3
-STEPS_PER_EXECUTION = re.compile(r"steps_per_execution=\d+")
 
 
 def matmul_peak(size: int = 4096, repeats: int = 10) -> float:
@@ -72,49 +89,53 @@ def matmul_peak(size: int = 4096, repeats: int = 10) -> float:
     return 2 * size**3 / best
 
 
-def with_keras_defaults(path: Path) -> nbformat.NotebookNode:
-    """The notebook with every ``steps_per_execution=N`` set back to Keras's default of 1."""
-    nb = nbformat.read(path, as_version=4)
-    found = 0
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.source, count = STEPS_PER_EXECUTION.subn("steps_per_execution=1", cell.source)
-            found += count
-    if not found:
-        raise ValueError(f"{path.name} sets no steps_per_execution: nothing to compare against Keras's defaults")
-    return nb
+def run_series() -> dict[str, float]:
+    """Each lesson top to bottom in a fresh kernel, with the course's seed, in a scratch output
+    folder (as the tests run them); returns the seconds each took."""
+    seconds = {}
+    for path in notebook_tool.notebook_paths():
+        with tempfile.TemporaryDirectory() as scratch:
+            started = time.perf_counter()
+            notebook_tool.execute(path, {SEED_VARIABLE: "42", OUTPUT_DIR_VARIABLE: scratch})
+            seconds[path.stem] = time.perf_counter() - started
+    return seconds
 
 
-def run_notebook(stem: str, seed: int, until: str | None, notebook: nbformat.NotebookNode | None = None) -> tuple[dict, float]:
-    """Execute a notebook in a scratch output folder; return what it recorded and its wall time."""
-    path = ROOT / "notebooks" / f"{stem}.ipynb"
-    with tempfile.TemporaryDirectory() as scratch:
-        environment = {"MNIST_COURSE_SEED": str(seed), "MNIST_COURSE_OUTPUT_DIR": scratch}
-        started = time.perf_counter()
-        notebook_tool.execute(path, environment, until=until, notebook=notebook)
-        seconds = time.perf_counter() - started
-        results = Path(scratch) / "results" / "results.json"
-        recorded = json.loads(results.read_text()) if results.is_file() else {}
-    for model, result in recorded.items():
-        if result["seed"] != seed:
-            raise RuntimeError(f"{model} trained with seed {result['seed']}, not {seed}")
-    return recorded, seconds
+def measure(model: str, seed: int, pipeline: str, data) -> dict[str, object]:
+    """Train ``model``'s recipe once and return what the summary needs of the run."""
+    run = RECIPES[model](data, seed=seed, steps_per_execution=PIPELINES[pipeline])
+    shape = (-1, *run.model.input_shape[1:])
+    probabilities = run.model.predict(data.x_test.reshape(shape), verbose=0)
+    test_accuracy, test_loss = score_on_test_set(probabilities, model)
+    epochs = len(run.history.epoch)
+    return {
+        "model": model,
+        "seed": seed,
+        "pipeline": pipeline,
+        "test_accuracy": test_accuracy,
+        "test_loss": test_loss,
+        "training_seconds": run.clock.seconds,
+        "samples_per_second": epochs * len(data.x_fit) / run.clock.seconds,
+        "cpu_utilisation": run.clock.cpu_utilisation,
+        "forward_flops": forward_flops(run.model),
+        "epochs": epochs,
+    }
 
 
 def summarise(runs: pd.DataFrame, peak_flops: float) -> pd.DataFrame:
     """One row per model from one row per (model, seed, pipeline) training run.
 
-    ``runs`` holds what the notebooks recorded (test_accuracy, training_seconds, samples_per_second,
-    cpu_utilisation, forward_flops, epochs) with columns model, seed and pipeline ("course" or
-    "keras defaults"). Figures are means over the seeds. Training times on a shared machine vary
-    by tens of percent from run to run, which is why the speed-up is a ratio of means over several
-    seeds rather than of two single runs.
+    ``runs`` holds what measure() returns. Figures are means over the seeds. Training times on a
+    shared machine vary by tens of percent from run to run, which is why the speed-up is a ratio
+    of means over several seeds rather than of two single runs.
     """
     course = runs[runs.pipeline == "course"]
     defaults = runs[runs.pipeline == "keras defaults"]
     images_trained = course.samples_per_second * course.training_seconds
     validated = course.epochs * VALIDATION_SIZE
-    training_flops = course.forward_flops * (TRAINING_FLOPS_PER_FORWARD_FLOP * images_trained + validated)
+    training_flops = course.forward_flops * (
+        TRAINING_FLOPS_PER_FORWARD_FLOP * images_trained + validated
+    )
     course = course.assign(flops_per_second=training_flops / course.training_seconds)
     grouped = course.groupby("model", sort=True)
     table = pd.DataFrame(
@@ -140,6 +161,15 @@ def summarise(runs: pd.DataFrame, peak_flops: float) -> pd.DataFrame:
     return table
 
 
+def agrees_with_lessons(runs: pd.DataFrame, recorded: pd.DataFrame) -> dict[str, bool]:
+    """For each model, whether its seed-42 run here scored what its lesson recorded."""
+    ours = runs[(runs.pipeline == "course") & (runs.seed == 42)].set_index("model").test_accuracy
+    return {
+        model: bool(model in recorded.index and recorded.loc[model, "test_accuracy"] == accuracy)
+        for model, accuracy in ours.items()
+    }
+
+
 def machine() -> dict[str, object]:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
@@ -156,7 +186,7 @@ def machine() -> dict[str, object]:
 
 
 def markdown(table: pd.DataFrame, facts: dict) -> str:
-    """The summary the README quotes: the machine, the peak, one row per recipe, the series time."""
+    """The summary the README quotes: the machine, the peak, one row per recipe, the series."""
     rows = pd.DataFrame(
         {
             "training (s)": table.training_seconds.round(0).astype(int),
@@ -165,7 +195,8 @@ def markdown(table: pd.DataFrame, facts: dict) -> str:
             "GFLOP/s": table.gflops_per_second.map("{:.1f}".format),
             "of fp32 peak": table.fraction_of_peak.map("{:.1%}".format),
             "test accuracy (seeds)": [
-                f"{row.test_accuracy_mean:.2%} ({row.test_accuracy_min:.2%}-{row.test_accuracy_max:.2%})"
+                f"{row.test_accuracy_mean:.2%} ({row.test_accuracy_min:.2%}-"
+                f"{row.test_accuracy_max:.2%})"
                 for row in table.itertuples()
             ],
             "Keras defaults (s)": table.keras_defaults_seconds.round(0).astype(int),
@@ -176,16 +207,20 @@ def markdown(table: pd.DataFrame, facts: dict) -> str:
     )
     info = facts["machine"]
     series = facts["series"]
+    agreeing = facts["agrees_with_lessons"]
     lines = [
-        f"Measured by `python benchmarks/recipes.py` on {info['cpu']}, {info['cores']} cores, "
+        f"Measured by `python -m benchmarks.recipes` on {info['cpu']}, {info['cores']} cores, "
         f"TensorFlow {info['tensorflow']}, Keras {info['keras']}.",
         "",
         f"- fp32 matrix-multiply peak: {facts['peak_gflops']:.0f} GFLOP/s "
         f"(start {facts['peak_gflops_start']:.0f}, end {facts['peak_gflops_end']:.0f}).",
-        f"- The whole series, {len(series['notebooks'])} notebooks top to bottom: "
+        f"- The whole series, {len(series['notebooks'])} lessons top to bottom: "
         f"{series['total_seconds'] / 60:.1f} min.",
-        f"- Every figure is a mean over seeds {', '.join(map(str, SEEDS))}. The speed-up is the mean training time "
-        "with Keras's defaults over the course's; \"same accuracy\": both gave the same test accuracy with every seed.",
+        f"- Every figure is a mean over seeds {', '.join(map(str, SEEDS))}, each trained by the "
+        "lesson's own function. The speed-up is the mean training time with Keras's defaults "
+        'over the course\'s; "same accuracy": both gave the same test accuracy with every seed.',
+        f"- Seed 42 scored what its lesson recorded for {sum(agreeing.values())} of "
+        f"{len(agreeing)} recipes.",
         "- GFLOP/s counts 3 forward passes per training image and 1 per validation image.",
         "",
         rows.rename_axis("recipe").to_markdown(),
@@ -199,33 +234,25 @@ def main() -> None:
     started = time.perf_counter()
 
     def progress(message: str) -> None:
-        print(f"[{(time.perf_counter() - started) / 60:4.1f} min] {message}", flush=True)
+        print(f"[{(time.perf_counter() - started) / 60:5.1f} min] {message}", flush=True)
 
     peak_start = matmul_peak()
     progress(f"fp32 matmul peak {peak_start / 1e9:.0f} GFLOP/s")
-
-    runs: list[dict] = []
-    series: dict[str, float] = {}
-    for path in notebook_tool.notebook_paths():
-        recorded, seconds = run_notebook(path.stem, SEEDS[0], until=None)
-        series[path.stem] = seconds
-        if path.stem in MODEL_NOTEBOOKS:  # 07 measures its own seeds (benchmarks/ablation.py)
-            runs += [{"model": m, "seed": SEEDS[0], "pipeline": "course", **r} for m, r in recorded.items()]
-        progress(f"series: {path.stem} ran in {seconds:.0f} s")
+    series = run_series()
+    for stem, seconds in series.items():
+        progress(f"series: {stem} ran in {seconds:.0f} s")
     progress(f"the whole series ran in {sum(series.values()) / 60:.1f} min")
 
-    for stem in MODEL_NOTEBOOKS:
-        defaults = with_keras_defaults(ROOT / "notebooks" / f"{stem}.ipynb")
+    data = prepare_mnist()
+    runs = []
+    for model in RECIPES:
         for seed in SEEDS:
-            if seed != SEEDS[0]:  # the series has just run the course's seed 42
-                recorded, _ = run_notebook(stem, seed, until="record_result(")
-                runs += [{"model": m, "seed": seed, "pipeline": "course", **r} for m, r in recorded.items()]
-                progress(f"{stem} seed {seed}: " + ", ".join(f"{m} {r['test_accuracy']:.2%}" for m, r in recorded.items()))
-            recorded, _ = run_notebook(stem, seed, until="record_result(", notebook=defaults)
-            runs += [{"model": m, "seed": seed, "pipeline": "keras defaults", **r} for m, r in recorded.items()]
-            timings = ", ".join(f"{m} {r['training_seconds']:.0f} s" for m, r in recorded.items())
-            progress(f"{stem} seed {seed} with Keras's defaults: {timings}")
-
+            for pipeline in PIPELINES:
+                runs.append(measure(model, seed, pipeline, data))
+                progress(
+                    f"{model} seed {seed}, {pipeline}: {runs[-1]['test_accuracy']:.2%} "
+                    f"in {runs[-1]['training_seconds']:.0f} s"
+                )
     peak_end = matmul_peak()
     progress(f"fp32 matmul peak {peak_end / 1e9:.0f} GFLOP/s")
 
@@ -237,14 +264,17 @@ def main() -> None:
         "peak_gflops_start": peak_start / 1e9,
         "peak_gflops_end": peak_end / 1e9,
         "series": {"notebooks": series, "total_seconds": sum(series.values())},
+        "agrees_with_lessons": agrees_with_lessons(frame, load_results()),
     }
-    clear_seed_runs(*frame.model.unique())  # this run's seeds replace the last run's
+    clear_seed_runs(*RECIPES)  # this run's seeds replace the last run's
     for run in frame[frame.pipeline == "course"].itertuples():
-        record_seed_run(run.model, run.seed, test_accuracy=run.test_accuracy, test_loss=run.test_loss)
+        record_seed_run(
+            run.model, run.seed, test_accuracy=run.test_accuracy, test_loss=run.test_loss
+        )
     summary = markdown(table, facts)
+    content = {**facts, "recipes": json.loads(table.to_json(orient="index")), "runs": runs}
     (output_root() / BENCHMARK_JSON).write_text(
-        json.dumps({**facts, "recipes": json.loads(table.to_json(orient="index")), "runs": runs}, indent=2, sort_keys=True)
-        + "\n"
+        json.dumps(content, indent=2, sort_keys=True) + "\n"
     )
     (output_root() / BENCHMARK_MARKDOWN).write_text(summary)
     print(summary, flush=True)

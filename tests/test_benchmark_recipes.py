@@ -1,37 +1,31 @@
-import importlib.util
-from pathlib import Path
+import re
 
+import nbformat
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("recipes_benchmark", ROOT / "benchmarks" / "recipes.py")
-benchmark = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(benchmark)
+from benchmarks import recipes as benchmark
+from tools.notebooks import notebook_paths
 
 
-@pytest.mark.parametrize("stem", benchmark.MODEL_NOTEBOOKS)
-def test_keras_defaults_differ_from_the_notebook_in_steps_per_execution_only(stem):
-    path = ROOT / "notebooks" / f"{stem}.ipynb"
-    original = [cell.source for cell in benchmark.nbformat.read(path, as_version=4).cells]
-    edited = [cell.source for cell in benchmark.with_keras_defaults(path).cells]
-    changed = [(a, b) for a, b in zip(original, edited) if a != b]
-    assert changed, f"{stem} sets no steps_per_execution"
-    for before, after in changed:
-        assert "steps_per_execution=1" in after and "steps_per_execution=1" not in before
-        assert benchmark.STEPS_PER_EXECUTION.sub("", before) == benchmark.STEPS_PER_EXECUTION.sub("", after)
-
-
-def test_a_notebook_without_the_setting_cannot_be_compared():
-    with pytest.raises(ValueError, match="sets no steps_per_execution"):
-        benchmark.with_keras_defaults(ROOT / "notebooks" / "00_data.ipynb")
+def test_every_recipe_is_one_a_lesson_records_under_the_same_name():
+    code = "\n".join(
+        cell.source
+        for path in notebook_paths()
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "code"
+    )
+    recorded = set(re.findall(r'record_result\(\s*"(\w+)"', code))
+    assert set(benchmark.RECIPES) <= recorded, set(benchmark.RECIPES) - recorded
+    assert {"02_mlp_baseline", "06_cnn_batchnorm"} <= set(benchmark.RECIPES)
 
 
 def run(seed, pipeline, seconds, accuracy):
     # 2 epochs of 1,000 images at 1 MFLOP per forward pass
     return dict(
-        model="m", seed=seed, pipeline=pipeline, training_seconds=seconds, samples_per_second=2000 / seconds,
-        cpu_utilisation=0.8, forward_flops=1_000_000, epochs=2, test_accuracy=accuracy, test_loss=0.1,
+        model="m", seed=seed, pipeline=pipeline, training_seconds=seconds,
+        samples_per_second=2000 / seconds, cpu_utilisation=0.8, forward_flops=1_000_000,
+        epochs=2, test_accuracy=accuracy, test_loss=0.1,
     )  # fmt: skip
 
 
@@ -57,7 +51,21 @@ def test_summary_takes_means_over_seeds_and_compares_pipelines_seed_by_seed():
         "machine": {"cpu": "Test CPU", "cores": 2, "tensorflow": "2.x", "keras": "3.x"},
         "peak_gflops": 1.0, "peak_gflops_start": 1.0, "peak_gflops_end": 0.9,
         "series": {"notebooks": {"a": 60.0, "b": 120.0}, "total_seconds": 180.0},
+        "agrees_with_lessons": {"m": True, "n": False},
     }  # fmt: skip
     summary = benchmark.markdown(table, facts)
-    assert "Test CPU, 2 cores" in summary and "3.0 min" in summary
-    assert "| m " in summary and "2.00x" in summary and "| yes" in summary and "98.50% (98.00%-99.00%)" in summary
+    assert "Test CPU, 2 cores" in summary and "2 lessons top to bottom: 3.0 min" in summary
+    assert "Seed 42 scored what its lesson recorded for 1 of 2 recipes" in summary
+    assert "| m " in summary and "2.00x" in summary and "| yes" in summary
+    assert "98.50% (98.00%-99.00%)" in summary
+
+
+def test_the_benchmark_says_whether_seed_42_scored_what_the_lesson_recorded():
+    runs = pd.DataFrame(
+        [run(42, "course", 10.0, 0.98), run(1, "course", 10.0, 0.97)]
+        + [{**run(42, "course", 10.0, 0.99), "model": "n"}]
+        + [{**run(42, "keras defaults", 10.0, 0.5), "model": "n"}]
+    )
+    recorded = pd.DataFrame({"test_accuracy": [0.98, 0.985]}, index=["m", "n"])
+    assert benchmark.agrees_with_lessons(runs, recorded) == {"m": True, "n": False}
+    assert benchmark.agrees_with_lessons(runs, recorded.loc[["n"]]) == {"m": False, "n": False}

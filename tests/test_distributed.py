@@ -1,18 +1,10 @@
 import subprocess
 import sys
 
-import numpy as np
 import pytest
-import tensorflow as tf
 
-from mnist_course.distributed import (
-    GLOBAL_BATCH_SIZE,
-    build_model,
-    cluster_config,
-    run_workers,
-    train_custom,
-    weights_fingerprint,
-)
+from mnist_course.distributed import cluster_config, run_workers, weights_fingerprint
+from mnist_course.recipes import build_small_cnn
 from mnist_course.seeding import set_seed
 
 
@@ -27,7 +19,10 @@ def test_split_cpu_gives_logical_devices_when_called_first():
 
 
 def test_split_cpu_too_late_says_to_restart():
-    result = run_python("import tensorflow as tf; tf.constant(1.0)\nfrom mnist_course.distributed import split_cpu; split_cpu(2)")
+    result = run_python(
+        "import tensorflow as tf; tf.constant(1.0)\n"
+        "from mnist_course.distributed import split_cpu; split_cpu(2)"
+    )
     assert result.returncode != 0
     assert "restart the kernel and split the CPU before anything else runs" in result.stderr
 
@@ -39,33 +34,16 @@ def test_cluster_config_names_every_worker_and_this_one():
     }
 
 
-def learnable_data(count):
-    """Images whose label is which tenth of the picture holds the ink: learnable in a few steps."""
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 10, count)
-    images = np.zeros((count, 28, 28, 1), dtype=np.float32)
-    for index, label in enumerate(labels):
-        images[index, 2 * label : 2 * label + 6, 4:24] = 1
-    return images, labels
-
-
-def test_custom_loop_learns_and_takes_one_step_per_full_batch():
-    x, y = learnable_data(GLOBAL_BATCH_SIZE * 12 + 50)
-    set_seed(0)
-    model, losses = train_custom(tf.distribute.get_strategy(), x, y)
-    assert len(losses) == 12  # the last 50 images make no full batch
-    assert losses[0] == pytest.approx(np.log(10), abs=0.3)  # an untrained model guesses
-    assert losses[-1] < losses[0] / 3
-
-
 def test_weights_fingerprint_tells_models_apart():
     set_seed(0)
-    first, second = build_model(), build_model()
+    first, second = build_small_cnn(), build_small_cnn()
     assert weights_fingerprint(first) != weights_fingerprint(second)
     second.set_weights(first.get_weights())
     assert weights_fingerprint(first) == weights_fingerprint(second)
 
 
 def test_workers_that_do_not_finish_are_stopped_with_their_log():
-    with pytest.raises(RuntimeError, match=r"worker 0 did not finish within 1 s; the end of its log"):
+    with pytest.raises(
+        RuntimeError, match=r"worker 0 did not finish within 1 s; the end of its log"
+    ):
         run_workers(2, timeout=1)

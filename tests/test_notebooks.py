@@ -4,7 +4,7 @@ nbval (``pytest --nbval``) re-executes the notebooks and compares outputs; these
 re-execution cannot: that what is committed is itself clean, complete and in sync.
 """
 
-import importlib.util
+import ast
 import json
 import re
 import shlex
@@ -14,10 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import exports
+from tools import notebooks as notebook_tool
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
-notebook_tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(notebook_tool)
 
 PATHS = notebook_tool.notebook_paths()
 LOCAL_PATH = re.compile(r"(/home/|/root/|/tmp/|/work/|/Users/|/private/var/|[A-Z]:\\\\Users)")
@@ -48,7 +48,9 @@ def test_outputs_are_clean(notebook):
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             assert output.output_type != "error", f"cell {index} has an error output"
-            assert output.get("name") != "stderr", f"cell {index} wrote to stderr: {output.get('text', '')[:200]}"
+            assert output.get("name") != "stderr", (
+                f"cell {index} wrote to stderr: {output.get('text', '')[:200]}"
+            )
             text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
             assert not LOCAL_PATH.search(text), f"cell {index} shows a local path: {text[:200]}"
             assert not NOISE.search(text), f"cell {index} shows log noise: {text[:200]}"
@@ -59,9 +61,13 @@ def test_sources_are_portable_and_use_tags_not_comments(notebook):
     for index, cell in enumerate(nb.cells):
         assert not LOCAL_PATH.search(cell.source), f"cell {index} names a local path"
         if cell.cell_type == "code":
-            assert "NBVAL_" not in cell.source, f"cell {index}: use the nbval-ignore-output tag, not a comment"
+            assert "NBVAL_" not in cell.source, (
+                f"cell {index}: use the nbval-ignore-output tag, not a comment"
+            )
             # A trailing ';' hides output in Jupyter but not under nbval: assign the value instead.
-            assert not re.search(r";\s*$", cell.source, re.MULTILINE), f"cell {index} ends a line with ';'"
+            assert not re.search(r";\s*$", cell.source, re.MULTILINE), (
+                f"cell {index} ends a line with ';'"
+            )
 
 
 def test_saved_with_the_standard_kernel(notebook):
@@ -74,19 +80,27 @@ def test_generated_cells_are_in_sync(notebook):
     wanted = notebook_tool.generated_cells(path, PATHS)
     first_code = code_cells(nb)[0]
     assert nb.cells[0].metadata.get("course_cell") == "navigation-top"
-    assert first_code.metadata.get("course_cell") == "colab-setup", "the Colab cell must be the first code cell"
+    assert first_code.metadata.get("course_cell") == "colab-setup", (
+        "the Colab cell must be the first code cell"
+    )
     assert nb.cells[-1].metadata.get("course_cell") == "navigation-bottom"
     found = {c.metadata["course_cell"]: c.source for c in nb.cells if "course_cell" in c.metadata}
-    assert found == {marker: cell.source for marker, cell in wanted.items()}, "run `python tools/notebooks.py sync`"
+    assert found == {marker: cell.source for marker, cell in wanted.items()}, (
+        "run `python tools/notebooks.py sync`"
+    )
 
 
 def test_opens_as_a_lesson_and_closes_with_exercises(notebook):
     path, nb = notebook
     markdown = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
-    assert markdown[1].startswith(f"# {path.name[:2]} · "), "the first own cell is the numbered title"
+    assert markdown[1].startswith(f"# {path.name[:2]} · "), (
+        "the first own cell is the numbered title"
+    )
     assert "**You will learn**" in markdown[1] and "**You need**" in markdown[1]
-    closing = "\n".join(markdown[-3:])
-    assert "## Summary" in closing and "## Exercises" in closing
+    text = "\n".join(markdown)
+    assert "## Summary" in text and "## Exercises" in text, "a lesson closes with both"
+    assert text.index("## Summary") < text.index("## Exercises")
+    assert "**Next:**" in markdown[-2], "the last own cell links onward (the navigation follows)"
 
 
 def test_notebook_stays_small(notebook):
@@ -114,8 +128,12 @@ def test_readme_lists_every_notebook_with_its_colab_link():
     readme = (ROOT / "README.md").read_text()
     for path in PATHS:
         assert f"(notebooks/{path.name})" in readme, f"README's table of lessons misses {path.name}"
-        colab = re.search(r'href="([^"]+)"', notebook_tool.generated_cells(path, PATHS)["navigation-top"].source)
-        assert f"({colab.group(1)})" in readme, f"README's Colab link for {path.name} differs from the notebook's"
+        colab = re.search(
+            r'href="([^"]+)"', notebook_tool.generated_cells(path, PATHS)["navigation-top"].source
+        )
+        assert f"({colab.group(1)})" in readme, (
+            f"README's Colab link for {path.name} differs from the notebook's"
+        )
 
 
 def readme_block(name: str) -> str:
@@ -138,4 +156,53 @@ def test_readme_accuracies_are_the_recorded_ones():
     header = [cell.strip() for cell in rows[0]]
     column = header.index("test accuracy (%)")
     shown = {row[1].strip(): float(row[column]) for row in rows[2:]}
-    assert shown == {model: round(100 * result["test_accuracy"], 2) for model, result in recorded.items()}
+    assert shown == {
+        model: round(100 * result["test_accuracy"], 2) for model, result in recorded.items()
+    }
+
+
+def test_the_recipes_module_is_what_the_lessons_export():
+    assert exports.MODULE.read_text() == exports.module_text(PATHS), (
+        "src/mnist_course/recipes.py differs from the # @save cells; "
+        "run `python -m tools.notebooks sync`"
+    )
+
+
+def _defined_names(code: str) -> set[str]:
+    try:
+        return set(exports.top_level_names(exports.python_source(code)))
+    except SyntaxError:
+        return set()
+
+
+def test_each_exported_name_is_written_once_in_the_whole_course():
+    """A network, schedule or training function is written in the lesson that teaches it and
+    imported everywhere else: no other cell, package module or benchmark defines it again."""
+    exported = exports.check_definitions(exports.exports(PATHS))
+    places = {}
+    for path in PATHS:
+        nb = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and not exports.is_exported(cell):
+                for name in _defined_names(cell.source) - {"__all__"}:
+                    places.setdefault(name, []).append(f"{path.name}, cell {index}")
+    sources = [*(ROOT / "src" / "mnist_course").glob("*.py"), *ROOT.glob("benchmarks/*.py")]
+    for source in sources:
+        if source != exports.MODULE:
+            tree = ast.parse(source.read_text())
+            for node in tree.body:
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign)):
+                    for name in _defined_names(ast.unparse(node)):
+                        places.setdefault(name, []).append(str(source.relative_to(ROOT)))
+    twice = {name: places[name] for name in exported if name in places}
+    assert not twice, f"defined again outside the lesson that exports them: {twice}"
+
+
+def test_every_committed_figure_is_one_a_lesson_saves():
+    saved = {"download"}
+    for path in PATHS:
+        for cell in code_cells(nbformat.read(path, as_version=4)):
+            saved |= set(re.findall(r'save_figure\(\s*fig,\s*"([^"]+)"', cell.source))
+    committed = {path.stem for path in (ROOT / "figures").glob("*.png")}
+    assert committed <= saved, f"figures no lesson makes any more: {sorted(committed - saved)}"
+    assert saved - {"download"} <= committed, f"figures not committed: {saved - committed}"

@@ -1,10 +1,11 @@
-"""Maintain the notebooks: generated cells (Colab set-up, navigation) and clean executed outputs.
+"""Maintain the notebooks: generated cells, the lessons' exported code, clean executed outputs.
 
-    python tools/notebooks.py sync      # rewrite the generated cells and the README's tables
-    python tools/notebooks.py execute   # run every notebook top to bottom, in place, then sync
+    python -m tools.notebooks sync      # rewrite generated cells, recipes.py, the README's tables
+    python -m tools.notebooks execute   # run every notebook top to bottom, in place, then sync
 
 Generated cells are found by ``metadata.course_cell`` and rebuilt from one source: the
 repository address in pyproject.toml and the notebooks' own titles, so none of them drifts.
+Cells marked ``# @save`` are copied into src/mnist_course/recipes.py (see tools/exports.py).
 The README's results table and benchmark summaries are rebuilt from the committed results/ files
 between their ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` lines; a test checks they agree.
 ``execute`` runs each notebook in a fresh kernel exactly as the test suite's nbval does, so the
@@ -26,6 +27,7 @@ import pandas as pd
 from nbclient import NotebookClient
 
 from mnist_course.comparison import comparison_table
+from tools import exports
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -68,16 +70,20 @@ def navigation(path: Path, paths: list[Path]) -> str:
 def generated_cells(path: Path, paths: list[Path]) -> dict[str, nbformat.NotebookNode]:
     """The cells this tool owns in ``path``, keyed by their ``course_cell`` marker."""
     url = repository_url()
-    colab = f"https://colab.research.google.com/github/{url.removeprefix('https://github.com/')}/blob/main/notebooks/{path.name}"
+    repository = url.removeprefix("https://github.com/")
+    colab = f"https://colab.research.google.com/github/{repository}/blob/main/notebooks/{path.name}"
     nav = navigation(path, paths)
-    top = nbformat.v4.new_markdown_cell(f'<a href="{colab}"><img src="{COLAB_BADGE}" alt="Open in Colab"/></a>\n\n{nav}')
+    top = nbformat.v4.new_markdown_cell(
+        f'<a href="{colab}"><img src="{COLAB_BADGE}" alt="Open in Colab"/></a>\n\n{nav}'
+    )
     setup = nbformat.v4.new_code_cell(
         "# In Colab only: install the course's helper package. Colab's own TensorFlow, Keras and\n"
         "# NumPy already satisfy it and are kept. Anywhere else this cell does nothing.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "mnist-course @ git+{url}"'
+        f'    REPOSITORY = "{url}"\n'
+        '    %pip install --quiet "mnist-course @ git+{REPOSITORY}"'
     )
     bottom = nbformat.v4.new_markdown_cell(nav)
     cells = {"navigation-top": top, "colab-setup": setup, "navigation-bottom": bottom}
@@ -93,7 +99,13 @@ def sync(path: Path, paths: list[Path]) -> bool:
     wanted = generated_cells(path, paths)
     own = [cell for cell in nb.cells if "course_cell" not in cell.metadata]
     first_code = next((i for i, cell in enumerate(own) if cell.cell_type == "code"), len(own))
-    new_cells = [wanted["navigation-top"], *own[:first_code], wanted["colab-setup"], *own[first_code:], wanted["navigation-bottom"]]
+    new_cells = [
+        wanted["navigation-top"],
+        *own[:first_code],
+        wanted["colab-setup"],
+        *own[first_code:],
+        wanted["navigation-bottom"],
+    ]
     old = {c.metadata["course_cell"]: c for c in nb.cells if "course_cell" in c.metadata}
     for marker, cell in wanted.items():  # keep outputs/ids of unchanged cells
         if marker in old and old[marker].source == cell.source:
@@ -119,7 +131,9 @@ def readme_blocks() -> dict[str, str]:
 
 
 def readme_block_pattern(name: str) -> re.Pattern:
-    return re.compile(rf"(<!-- begin {name}:[^\n]*-->\n)(.*?)(<!-- end {name} -->)", flags=re.DOTALL)
+    return re.compile(
+        rf"(<!-- begin {name}:[^\n]*-->\n)(.*?)(<!-- end {name} -->)", flags=re.DOTALL
+    )
 
 
 def sync_readme() -> bool:
@@ -128,19 +142,16 @@ def sync_readme() -> bool:
     for name, block in readme_blocks().items():
         pattern = readme_block_pattern(name)
         if not pattern.search(text):
-            raise ValueError(f"README.md has no '<!-- begin {name}: ... -->' ... '<!-- end {name} -->' block")
+            raise ValueError(
+                f"README.md has no '<!-- begin {name}: ... -->' ... '<!-- end {name} -->' block"
+            )
         text = pattern.sub(lambda match: match.group(1) + block + match.group(3), text)
     if text != original:
         README.write_text(text)
     return text != original
 
 
-def execute(
-    path: Path,
-    environment: dict[str, str] | None = None,
-    until: str | None = None,
-    notebook: nbformat.NotebookNode | None = None,
-) -> nbformat.NotebookNode:
+def execute(path: Path, environment: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """Execute ``path`` in a fresh kernel started in the notebooks folder; return it with outputs.
 
     Under pytest, ipykernel does not forward what native libraries write to the process's stderr
@@ -148,12 +159,11 @@ def execute(
     kernel is started with the same setting here (capture_fd_output=False); otherwise the
     committed outputs would hold lines that the tests can never reproduce. MPLBACKEND is cleared
     so the kernel draws with the inline backend, as it does under the tests. ``environment``
-    adds variables for the kernel (a seed, an output folder); with ``until``, execution stops
-    after the first code cell whose source contains that text. ``notebook``, an edited copy of
-    the file's content, runs in its place (still from the notebooks folder).
+    adds variables for the kernel (a seed, an output folder).
     """
-    nb = notebook if notebook is not None else nbformat.read(path, as_version=4)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    nb = nbformat.read(path, as_version=4)
+    python_folder = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{python_folder}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("MPLBACKEND", None)
     env.update(environment or {})
     client = NotebookClient(
@@ -164,22 +174,18 @@ def execute(
         resources={"metadata": {"path": str(path.parent)}},
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
     )
-    if until is None:
-        client.execute(env=env)
-        return nb
-    with client.setup_kernel(env=env):
-        for index, cell in enumerate(nb.cells):
-            client.execute_cell(cell, index)
-            if cell.cell_type == "code" and until in cell.source:
-                return nb
-    raise ValueError(f"{path.name}: no code cell contains {until!r}")
+    client.execute(env=env)
+    return nb
 
 
 def refresh(path: Path) -> None:
-    """Execute ``path`` with the course's defaults and save it: committed outputs, figures, results."""
+    """Execute ``path`` with the course's defaults and save it: outputs, figures and results."""
     for variable in ("MNIST_COURSE_OUTPUT_DIR", "MNIST_COURSE_SEED"):
         if variable in os.environ:
-            sys.exit(f"unset {variable} first: refreshing writes the committed outputs with the default seed")
+            sys.exit(
+                f"unset {variable} first: refreshing writes the committed outputs with the "
+                "default seed"
+            )
     nb = execute(path)
     nb.metadata["kernelspec"] = KERNELSPEC
     nbformat.write(nb, path)
@@ -195,6 +201,8 @@ def main() -> None:
     for path in paths:
         if sync(path, paths):
             print(f"synced generated cells of {path.name}")
+    if exports.sync(paths):
+        print(f"synced {exports.MODULE.relative_to(ROOT)} from the # @save cells")
     if args.command == "execute":
         for path in chosen:
             print(f"executing {path.name} ...", flush=True)
