@@ -50,14 +50,13 @@ def train(
     epochs: int,
     batch_size: int,
     learning_rate: float = 1e-3,
-    schedule: Callable[[float, int], keras.optimizers.schedules.LearningRateSchedule]
-    | None = cosine_decay,
-    optimizer: Callable[..., keras.optimizers.Optimizer] = keras.optimizers.Adam,
+    schedule: Callable | None = cosine_decay,
+    optimizer: Callable = keras.optimizers.Adam,
     one_hot: bool = False,
     seed: int | None = None,
     steps_per_execution: int = 32,
     clock: TrainingClock | None = None,
-    callbacks: Sequence[keras.callbacks.Callback] = (),
+    callbacks: Sequence = (),
 ) -> TrainingRun:
     """Seed, build, compile and fit on the fitting images, validating after every epoch: the
     training of every model lesson. `schedule=None` keeps the learning rate constant; a `clock`
