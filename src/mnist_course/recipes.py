@@ -91,17 +91,12 @@ def train(
 
 # Defined in lesson 02, notebooks/02_mlp_baseline.ipynb
 def train_mlp_baseline(data: PreparedMnist, **options) -> TrainingRun:
-    """Lesson 02's recipe: the baseline MLP, Adam on a cosine decay from 0.001, 10 epochs of 128."""
-    return train(
-        build_mlp_baseline,
-        data,
-        loss="categorical_crossentropy",
-        one_hot=True,
-        epochs=10,
-        batch_size=128,
-        learning_rate=1e-3,
-        **options,
+    """Lesson 02's recipe: the baseline MLP, Adam on a cosine decay from 0.001, 10 epochs of 128.
+    Any of `train`'s settings given in `options` replaces the recipe's own."""
+    recipe = dict(
+        loss="categorical_crossentropy", one_hot=True, epochs=10, batch_size=128, learning_rate=1e-3
     )
+    return train(build_mlp_baseline, data, **{**recipe, **options})
 
 
 # Defined in lesson 03, notebooks/03_dropout.ipynb
@@ -122,15 +117,10 @@ def build_dropout_mlp() -> keras.Sequential:
 # Defined in lesson 03, notebooks/03_dropout.ipynb
 def train_dropout_mlp(data: PreparedMnist, **options) -> TrainingRun:
     """Lesson 03's recipe: the dropout MLP, Adam on a cosine decay from 0.002, 10 epochs of 32."""
-    return train(
-        build_dropout_mlp,
-        data,
-        loss="sparse_categorical_crossentropy",
-        epochs=10,
-        batch_size=32,
-        learning_rate=2e-3,
-        **options,
+    recipe = dict(
+        loss="sparse_categorical_crossentropy", epochs=10, batch_size=32, learning_rate=2e-3
     )
+    return train(build_dropout_mlp, data, **{**recipe, **options})
 
 
 # Defined in lesson 04, notebooks/04_rmsprop_512.ipynb
@@ -150,17 +140,15 @@ def build_mlp_512() -> keras.Sequential:
 # Defined in lesson 04, notebooks/04_rmsprop_512.ipynb
 def train_rmsprop_512(data: PreparedMnist, **options) -> TrainingRun:
     """Lesson 04's recipe: RMSprop on a cosine decay from 0.003, 5 epochs of 128, one-hot labels."""
-    return train(
-        build_mlp_512,
-        data,
+    recipe = dict(
         loss="categorical_crossentropy",
         one_hot=True,
         epochs=5,
         batch_size=128,
         optimizer=keras.optimizers.RMSprop,
         learning_rate=3e-3,
-        **options,
     )
+    return train(build_mlp_512, data, **{**recipe, **options})
 
 
 # Defined in lesson 05, notebooks/05_cnn.ipynb
@@ -182,15 +170,10 @@ def build_first_cnn() -> keras.Sequential:
 # Defined in lesson 05, notebooks/05_cnn.ipynb
 def train_first_cnn(data: PreparedMnist, **options) -> TrainingRun:
     """Lesson 05's recipe: the first CNN, Adam on a cosine decay from 0.001, 10 epochs of 64."""
-    return train(
-        build_first_cnn,
-        data,
-        loss="sparse_categorical_crossentropy",
-        epochs=10,
-        batch_size=64,
-        learning_rate=1e-3,
-        **options,
+    recipe = dict(
+        loss="sparse_categorical_crossentropy", epochs=10, batch_size=64, learning_rate=1e-3
     )
+    return train(build_first_cnn, data, **{**recipe, **options})
 
 
 # Defined in lesson 06, notebooks/06_batchnorm.ipynb
@@ -222,15 +205,10 @@ def build_cnn(batch_norm: bool) -> keras.Sequential:
 def train_cnn(data: PreparedMnist, batch_norm: bool, **options) -> TrainingRun:
     """Lesson 06's recipe, with or without BatchNorm: Adam on a cosine decay from 0.001, 5
     epochs of 64."""
-    return train(
-        lambda: build_cnn(batch_norm),
-        data,
-        loss="sparse_categorical_crossentropy",
-        epochs=5,
-        batch_size=64,
-        learning_rate=1e-3,
-        **options,
+    recipe = dict(
+        loss="sparse_categorical_crossentropy", epochs=5, batch_size=64, learning_rate=1e-3
     )
+    return train(lambda: build_cnn(batch_norm), data, **{**recipe, **options})
 
 
 # Defined in lesson 07, notebooks/07_training_fast.ipynb
@@ -277,29 +255,19 @@ FAST_PEAK_RATE = 0.01
 
 
 # Defined in lesson 07, notebooks/07_training_fast.ipynb
-def train_fast(
-    data: PreparedMnist,
-    *,
-    batch_size: int = 128,
-    schedule: Callable | None = one_cycle,
-    optimizer: Callable[..., keras.optimizers.Optimizer] = fast_adam,
-    steps_per_execution: int = 64,
-    **options,
-) -> TrainingRun:
-    """Lesson 07's fast recipe: the small CNN for one epoch, one cycle up to 0.01, short-memory
-    Adam. `schedule=None` trains at Adam's default constant rate, 0.001, instead."""
-    return train(
-        build_small_cnn,
-        data,
+def train_fast(data: PreparedMnist, **options) -> TrainingRun:
+    """Lesson 07's fast recipe: the small CNN for one epoch of 128-image batches, one cycle up to
+    0.01, short-memory Adam, 64 steps per call. `options` replace any of these settings."""
+    recipe = dict(
         loss="sparse_categorical_crossentropy",
         epochs=1,
-        batch_size=batch_size,
-        learning_rate=FAST_PEAK_RATE if schedule else 1e-3,
-        schedule=schedule,
-        optimizer=optimizer,
-        steps_per_execution=steps_per_execution,
-        **options,
+        batch_size=128,
+        learning_rate=FAST_PEAK_RATE,
+        schedule=one_cycle,
+        optimizer=fast_adam,
+        steps_per_execution=64,
     )
+    return train(build_small_cnn, data, **{**recipe, **options})
 
 
 # Defined in lesson 07, notebooks/07_training_fast.ipynb
@@ -331,14 +299,13 @@ def train_accurate(
     *,
     augment: bool = True,
     label_smoothing: float = 0.1,
-    schedule: Callable | None = functools.partial(one_cycle, warmup=0.15),
     deep: bool = True,
     seed: int | None = None,
     **options,
 ) -> TrainingRun:
     """Lesson 08's recipe: lesson 06's BatchNorm CNN behind augmentation layers, label smoothing,
-    one cycle up to 0.01 over 6 epochs of 128. `schedule=None` trains at Adam's default 0.001,
-    and `deep=False` trains lesson 07's small CNN instead."""
+    one cycle up to 0.01 over 6 epochs of 128. `deep=False` trains lesson 07's small CNN instead,
+    and `options` replace any of `train`'s settings."""
     seed = course_seed() if seed is None else seed
 
     def build() -> keras.Sequential:
@@ -350,18 +317,15 @@ def train_accurate(
         ]
         return keras.Sequential(layers, name=f"accurate_seed_{seed}")
 
-    return train(
-        build,
-        data,
+    recipe = dict(
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
         one_hot=True,
         epochs=6,
         batch_size=128,
-        learning_rate=0.01 if schedule else 1e-3,
-        schedule=schedule,
-        seed=seed,
-        **options,
+        learning_rate=0.01,
+        schedule=functools.partial(one_cycle, warmup=0.15),
     )
+    return train(build, data, seed=seed, **{**recipe, **options})
 
 
 # Defined in lesson 08, notebooks/08_how_far_accuracy.ipynb
@@ -378,7 +342,7 @@ ACCURATE_VARIANTS = {
     "full recipe": {},
     "without augmentation": {"augment": False},
     "without label smoothing": {"label_smoothing": 0.0},
-    "constant learning rate (Adam's default 0.001)": {"schedule": None},
+    "constant learning rate (Adam's default 0.001)": {"schedule": None, "learning_rate": 1e-3},
     "lesson 07's small CNN instead of lesson 06's BatchNorm CNN": {"deep": False},
 }
 
