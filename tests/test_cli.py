@@ -143,3 +143,37 @@ def test_the_course_model_reads_the_plain_examples(capsys):
     assert main(["predict", *(str(EXAMPLES / name) for name in plain), "--top", "1"]) == 0
     read = [line.rsplit(": ", 1)[1][0] for line in capsys.readouterr().out.splitlines()]
     assert read == [name[0] for name in plain]
+
+
+def test_the_command_prints_only_its_answers_and_its_own_errors():
+    """TensorFlow's C++ start-up lines (absl, oneDNN, cuInit on a machine without a GPU) go to the
+    process's stderr below Python; the command hides them and keeps its own error messages."""
+    result = run_module("predict", str(EXAMPLES / "3_chalk.jpg"), "missing.png", "--top", "1")
+    assert result.returncode == 1
+    assert result.stdout == f"{EXAMPLES / '3_chalk.jpg'}: 3 (90.4%)\n"
+    assert result.stderr == "error: missing.png: no such file; check the path\n"
+
+
+def test_native_lines_are_hidden_unless_asked_for(tmp_path):
+    """What native code writes to descriptor 2 is dropped, Python's own stderr is kept, and
+    --tensorflow-log turns the hiding off (checked with a stand-in command that writes both)."""
+    script = (
+        "import os, sys\n"
+        "from mnist_course import cli\n"
+        "def noisy(arguments):\n"
+        "    os.write(2, b'native line\\n')\n"
+        "    print('python line', file=sys.stderr)\n"
+        "    return 0\n"
+        "cli._predict = noisy\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    for flags, expected in (
+        ([], "python line\n"),
+        (["--tensorflow-log"], "native line\npython line\n"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", script, "predict", "x.png", *flags],
+            capture_output=True,
+            text=True,
+        )
+        assert (result.returncode, result.stderr) == (0, expected)

@@ -1,3 +1,4 @@
+import json
 import zipfile
 
 import keras
@@ -75,3 +76,29 @@ def test_a_missing_model_says_which_lesson_makes_it(tmp_path, monkeypatch):
 def test_model_names_are_plain_stems(name):
     with pytest.raises(ValueError, match="plain file stem"):
         save_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), name)
+
+
+def test_the_file_keeps_only_settings_that_differ_from_keras_defaults(tmp_path, monkeypatch):
+    """Settings at their defaults are left out of the file, so that an older Keras (Colab's),
+    which refuses settings newer releases added, still reads it; the model stays the same."""
+    monkeypatch.setenv(OUTPUT_DIR_VARIABLE, str(tmp_path))
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(4, 3, padding="same"),
+            keras.layers.BatchNormalization(momentum=0.9),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10),
+        ]
+    )
+    path = save_model(model, "99_test")
+    config = json.loads(zipfile.ZipFile(path).read("config.json"))
+    layers = {layer["class_name"]: layer["config"] for layer in config["config"]["layers"]}
+    assert layers["BatchNormalization"]["momentum"] == 0.9
+    assert not {"renorm", "epsilon", "center"} & set(layers["BatchNormalization"])
+    assert layers["Conv2D"]["padding"] == "same" and layers["Conv2D"]["filters"] == 4
+    assert "strides" not in layers["Conv2D"]
+    assert layers["Conv2D"]["kernel_initializer"]["config"] == {}
+    x = np.random.default_rng(2).random((8, 28, 28, 1)).astype(np.float32)
+    reloaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_array_equal(reloaded.predict(x, verbose=0), model.predict(x, verbose=0))

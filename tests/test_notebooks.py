@@ -7,14 +7,14 @@ re-execution cannot: that what is committed is itself clean, complete and in syn
 import ast
 import json
 import re
-import shlex
 import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
+from packaging.version import Version
 
-from tools import exports
+from tools import exports, oldest_environment
 from tools import notebooks as notebook_tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,20 +108,33 @@ def test_notebook_stays_small(notebook):
     assert path.stat().st_size < 2_000_000, "large outputs make notebooks slow to open and diff"
 
 
-def test_colab_cell_installs_only_the_helper_package():
+def test_colab_cell_clones_the_course_and_installs_nothing():
     cell = notebook_tool.generated_cells(PATHS[0], PATHS)["colab-setup"].source
     assert 'if "google.colab" in sys.modules:' in cell
-    arguments = shlex.split(cell.split("%pip install", 1)[1])
-    assert [a.split("@")[0].strip() for a in arguments if not a.startswith("-")] == ["mnist-course"]
-    assert "--upgrade" not in arguments and "-r" not in arguments
+    assert cell.count(notebook_tool.repository_url()) == 1, "the address, from pyproject only"
+    assert "git clone" in cell and "%cd" in cell
+    assert "pip" not in cell, "Colab's TensorFlow, Keras and NumPy must never be replaced"
+
+
+#: What Colab's runtime shipped in August 2026, from its published `pip freeze`
+#: (github.com/googlecolab/backend-info): the package's lower bounds may not be above it.
+COLAB_2026 = {
+    "tensorflow": "2.20.0",
+    "keras": "3.13.2",
+    "numpy": "2.1.3",
+    "pandas": "2.2.3",
+    "matplotlib": "3.10.0",
+    "pillow": "11.3.0",
+}
 
 
 def test_helper_package_cannot_displace_colabs_tensorflow():
-    # Only lower bounds, and no TensorFlow: whatever Colab ships satisfies them, so pip keeps it.
     with open(ROOT / "pyproject.toml", "rb") as stream:
         dependencies = tomllib.load(stream)["project"]["dependencies"]
-    assert not [d for d in dependencies if d.startswith("tensorflow")]
-    assert all(re.fullmatch(r"[a-z-]+>=[\d.]+", d) for d in dependencies), dependencies
+    bounds = oldest_environment.lower_bounds(dependencies)  # lower bounds only, or it raises
+    assert set(bounds) == set(COLAB_2026)
+    for name, version in bounds.items():
+        assert Version(version) <= Version(COLAB_2026[name]), f"{name}>={version} is above Colab's"
 
 
 def test_readme_lists_every_notebook_with_its_colab_link():

@@ -28,6 +28,7 @@ from nbclient import NotebookClient
 
 from mnist_course.comparison import comparison_table
 from tools import exports
+from tools.colab_emulation import REPOSITORY_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -76,20 +77,49 @@ def generated_cells(path: Path, paths: list[Path]) -> dict[str, nbformat.Noteboo
     top = nbformat.v4.new_markdown_cell(
         f'<a href="{colab}"><img src="{COLAB_BADGE}" alt="Open in Colab"/></a>\n\n{nav}'
     )
-    setup = nbformat.v4.new_code_cell(
-        "# In Colab only: install the course's helper package. Colab's own TensorFlow, Keras and\n"
-        "# NumPy already satisfy it and are kept. Anywhere else this cell does nothing.\n"
-        "import sys\n"
-        "\n"
-        'if "google.colab" in sys.modules:\n'
-        f'    REPOSITORY = "{url}"\n'
-        '    %pip install --quiet "mnist-course @ git+{REPOSITORY}"'
-    )
+    setup = nbformat.v4.new_code_cell(colab_setup_source(url))
     bottom = nbformat.v4.new_markdown_cell(nav)
     cells = {"navigation-top": top, "colab-setup": setup, "navigation-bottom": bottom}
     for marker, cell in cells.items():
         cell.metadata["course_cell"] = marker
     return cells
+
+
+def colab_setup_source(url: str) -> str:
+    """The set-up cell every lesson runs first: in Colab, a clone of the course, used in place.
+
+    A lesson opened from its badge arrives in Colab alone, without the helper package, the data,
+    the recorded results, the saved models or the example pictures. The cell clones the repository
+    next to the notebook (Colab's /content) and works from the clone's notebooks folder with its
+    src/ on the import path (the kernel's, and PYTHONPATH for the command line and the worker
+    processes that lessons start), exactly as in a checkout, so every relative path and every
+    lesson works. It installs nothing: Colab's own TensorFlow, Keras and NumPy are used as they
+    are (the package's lower bounds are tested against what Colab ships). Running it again changes
+    nothing, and outside Colab it does nothing, so it prints nothing and its committed output is
+    empty.
+    """
+    return (
+        "# In Colab only: fetch the course (its helper package, data, results, saved models and\n"
+        "# example pictures) and work in its notebooks folder, as in a clone. Nothing is "
+        "installed:\n"
+        "# Colab's own TensorFlow, Keras and NumPy are used. Anywhere else this cell does "
+        "nothing.\n"
+        "import os\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    REPOSITORY = "{url}"\n'
+        f"    # Another address (a fork, a local copy) may be given as {REPOSITORY_VARIABLE}.\n"
+        f'    REPOSITORY = os.environ.get("{REPOSITORY_VARIABLE}", REPOSITORY)\n'
+        "    # The clone's place is remembered, so that running this cell again finds it.\n"
+        '    CLONE = os.environ.setdefault("MNIST_COURSE_CLONE", os.path.abspath("mnist-course"))\n'
+        "    if not os.path.isdir(CLONE):\n"
+        "        !git clone --quiet --depth 1 {REPOSITORY} {CLONE}\n"
+        "    # The package from the clone, for this notebook and for the commands it starts.\n"
+        '    sys.path.insert(0, f"{CLONE}/src")\n'
+        '    os.environ["PYTHONPATH"] = f"{CLONE}/src"\n'
+        "    %cd -q {CLONE}/notebooks"
+    )
 
 
 def sync(path: Path, paths: list[Path]) -> bool:
@@ -110,6 +140,10 @@ def sync(path: Path, paths: list[Path]) -> bool:
     for marker, cell in wanted.items():  # keep outputs/ids of unchanged cells
         if marker in old and old[marker].source == cell.source:
             cell.update({k: v for k, v in old[marker].items() if k != "source"})
+        elif marker == "colab-setup" and marker in old:
+            # Outside Colab the set-up cell runs and prints nothing, whatever its source says, so
+            # its committed run (empty output, its place in the count) stays true after an edit.
+            cell.execution_count = old[marker].execution_count
     changed = [c.source for c in new_cells] != [c.source for c in nb.cells]
     nb.cells = new_cells
     nb.metadata["kernelspec"] = KERNELSPEC
@@ -154,10 +188,10 @@ def sync_readme() -> bool:
 def execute(path: Path, environment: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """Execute ``path`` in a fresh kernel started in the notebooks folder; return it with outputs.
 
-    Under pytest, ipykernel does not forward what native libraries write to the process's stderr
-    (TensorFlow's C++ start-up lines) into the notebook, so nbval never sees those lines. The
-    kernel is started with the same setting here (capture_fd_output=False); otherwise the
-    committed outputs would hold lines that the tests can never reproduce. MPLBACKEND is cleared
+    The environment's kernel configuration (jupyter-config/ipython_kernel_config.py) keeps what
+    native libraries write to the process's stderr (TensorFlow's C++ lines) out of the outputs, as
+    in JupyterLab and under pytest, so the committed outputs hold only what the tests can
+    reproduce. MPLBACKEND is cleared
     so the kernel draws with the inline backend, as it does under the tests. ``environment``
     adds variables for the kernel (a seed, an output folder).
     """
@@ -172,7 +206,6 @@ def execute(path: Path, environment: dict[str, str] | None = None) -> nbformat.N
         timeout=None,
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
-        extra_arguments=["--IPKernelApp.capture_fd_output=False"],
     )
     client.execute(env=env)
     return nb

@@ -4,16 +4,18 @@ files.
 It prepares each picture the way MNIST's digits were made (see mnist_course.images), asks a model
 saved by a lesson (by default lesson 08's ensemble) for the ten probabilities, and prints the
 digit it reads with its probability and the runners-up. A picture it cannot read is reported on
-stderr with the reason, the others are still read, and the exit status is 1.
+stderr with the reason, the others are still read, and the exit status is 1. It prints nothing
+else: TensorFlow's own start-up lines are hidden unless ``--tensorflow-log`` asks for them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +30,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     status."""
     parser = _parser()
     arguments = parser.parse_args(argv)
-    return arguments.command(arguments)
+    if arguments.tensorflow_log:
+        return arguments.command(arguments)
+    with _native_stderr_hidden():
+        return arguments.command(arguments)
+
+
+@contextlib.contextmanager
+def _native_stderr_hidden() -> Iterator[None]:
+    """Send what native code writes to the process's stderr (file descriptor 2) to the null device,
+    while Python's own ``sys.stderr`` (this command's errors, warnings, tracebacks) still reaches
+    the terminal through a copy of the original descriptor.
+
+    TensorFlow's C++ core writes its start-up lines there, below Python: absl's preamble, oneDNN,
+    "Could not find cuda drivers" and "failed call to cuInit" on a machine without a GPU, and
+    TF_CPP_MIN_LOG_LEVEL no longer silences all of them. A learner asked for a digit should read
+    the digit, not what reads to a beginner as an error.
+    """
+    python_stderr = sys.stderr
+    python_stderr.flush()
+    terminal = os.dup(2)
+    if _writes_to_descriptor_2(python_stderr):
+        sys.stderr = os.fdopen(os.dup(terminal), "w", buffering=1, encoding=python_stderr.encoding)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    try:
+        yield
+    finally:
+        if sys.stderr is not python_stderr:
+            sys.stderr.close()
+            sys.stderr = python_stderr
+        os.dup2(terminal, 2)
+        os.close(terminal)
+
+
+def _writes_to_descriptor_2(stream: object) -> bool:
+    """Whether ``stream`` is the process's stderr itself, not a stand-in (a test's capture)."""
+    try:
+        return stream.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="how many digits to list per image, most probable first (1-10, default 3)",
     )
+    predict.add_argument(
+        "--tensorflow-log",
+        action="store_true",
+        help="also show what TensorFlow itself writes to stderr (start-up lines, GPU notices), "
+        "hidden by default",
+    )
     predict.set_defaults(command=_predict)
     return parser
 
@@ -89,8 +137,6 @@ def _predict(arguments: argparse.Namespace) -> int:
 
 
 def _load(path: Path | None):
-    # Fewer of TensorFlow's start-up notices on stderr (some it writes whatever this says).
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
 
     from mnist_course.model_files import model_file

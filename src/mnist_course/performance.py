@@ -174,15 +174,17 @@ class AccuracyTimeline(keras.callbacks.Callback):
                 "AccuracyTimeline needs its TrainingClock earlier in fit's callbacks"
             )
         self.seconds, self.accuracy, self._steps = [], [], 0
-
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        self._first_step = batch
+        self._start = self._optimizer_steps()
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        # With steps_per_execution, one call covers steps self._first_step to batch.
-        before, self._steps = self._steps, self._steps + batch - self._first_step + 1
+        # With steps_per_execution, one call covers several steps. The optimizer counts them; the
+        # batch numbers Keras passes to callbacks then differ between Keras versions.
+        before, self._steps = self._steps, self._optimizer_steps() - self._start
         if self._steps // self.every_steps > before // self.every_steps:
             self._measure()
+
+    def _optimizer_steps(self) -> int:
+        return int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
 
     def on_train_end(self, logs: dict | None = None) -> None:
         if self._steps % self.every_steps:
