@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from packaging.version import Version
 
-from tools import exports, oldest_environment
+from tools import environments, exports
 from tools import notebooks as notebook_tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +131,7 @@ COLAB_2026 = {
 def test_helper_package_cannot_displace_colabs_tensorflow():
     with open(ROOT / "pyproject.toml", "rb") as stream:
         dependencies = tomllib.load(stream)["project"]["dependencies"]
-    bounds = oldest_environment.lower_bounds(dependencies)  # lower bounds only, or it raises
+    bounds = environments.lower_bounds(dependencies)  # lower bounds only, or it raises
     assert set(bounds) == set(COLAB_2026)
     for name, version in bounds.items():
         assert Version(version) <= Version(COLAB_2026[name]), f"{name}>={version} is above Colab's"

@@ -2,8 +2,8 @@
 
     python -m tools.colab_emulation notebooks/00_data.ipynb notebooks/09_comparison.ipynb ...
 
-Run it with an interpreter that does not have the course's package (`make colab` uses the
-environment of `make oldest`, whose versions are no newer than Colab's). A lesson opened from its
+Run it with an interpreter that does not have the course's package (`make colab` makes one; see
+tools/environments.py). A lesson opened from its
 Colab badge arrives alone: no checkout around it, no data/, no course package, and `google.colab`
 already imported. This makes that situation in a temporary folder: each lesson is copied there on
 its own, a stand-in `google.colab` module is imported when the kernel starts, and
