@@ -64,8 +64,8 @@ colab: .venv-colab/installed  ## the fast lessons as Colab runs them (emulated),
 # Library versions change how figures and tables print, so the lessons are checked for errors
 # and their own assertions only (nbval-lax), not compared with the committed outputs.
 oldest: .venv-oldest/installed  ## unit tests and fast lessons with the oldest versions allowed
-	PYTHONPATH=src .venv-oldest/bin/pytest -p no:cacheprovider
-	PYTHONPATH=src .venv-oldest/bin/pytest -p no:cacheprovider --nbval-lax $(FAST_LESSONS)
+	PYTHONPATH=$(CURDIR)/src .venv-oldest/bin/pytest -p no:cacheprovider
+	PYTHONPATH=$(CURDIR)/src .venv-oldest/bin/pytest -p no:cacheprovider --nbval-lax $(FAST_LESSONS)
 
 .venv-%/installed: requirements.txt pyproject.toml tools/environments.py
 	$(PYTHON) -m venv .venv-$*
