@@ -3,13 +3,13 @@
     python -m tools.colab_emulation notebooks/00_data.ipynb notebooks/09_comparison.ipynb ...
 
 Run it with an interpreter that does not have the course's package (`make colab` makes one; see
-tools/environments.py). A lesson opened from its
-Colab badge arrives alone: no checkout around it, no data/, no course package, and `google.colab`
-already imported. This makes that situation in a temporary folder: each lesson is copied there on
-its own, a stand-in `google.colab` module is imported when the kernel starts, and
-MNIST_COURSE_REPOSITORY points the set-up cell at this checkout (as a file:// address), so that it
-clones the commit under test instead of the published repository. Then nbval runs each lesson,
-set-up cell first, and compares every output with the committed one.
+tools/environments.py). A lesson opened from its Colab badge arrives alone: no checkout around it,
+no data/, no course package, and `google.colab` already imported. This makes that situation in a
+temporary folder: each lesson is copied there on its own, a stand-in `google.colab` module is
+imported when the kernel starts, and MNIST_COURSE_REPOSITORY points the set-up cell at this
+checkout (as a file:// address), so that it clones the commit under test instead of the
+published repository. Then nbval runs each lesson, set-up cell first, and compares every output
+with the committed one.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def make_colab_site(folder: Path) -> Path:
     return folder
 
 
-def committed_head_only() -> None:
+def note_uncommitted_changes() -> None:
     """The set-up cell clones commits, not the working tree: say so when they differ."""
     changes = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=no"],
@@ -70,7 +70,7 @@ def main() -> int:
             "the set-up cell brings it; run it with an environment without the course's package "
             "(`make colab` does)"
         )
-    committed_head_only()
+    note_uncommitted_changes()
     with tempfile.TemporaryDirectory(prefix="colab-emulation-") as scratch:
         site = make_colab_site(Path(scratch) / "site")
         content = Path(scratch) / "content"  # Colab's working folder
