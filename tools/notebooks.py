@@ -191,9 +191,8 @@ def execute(path: Path, environment: dict[str, str] | None = None) -> nbformat.N
     The environment's kernel configuration (jupyter-config/ipython_kernel_config.py) keeps what
     native libraries write to the process's stderr (TensorFlow's C++ lines) out of the outputs, as
     in JupyterLab and under pytest, so the committed outputs hold only what the tests can
-    reproduce. MPLBACKEND is cleared
-    so the kernel draws with the inline backend, as it does under the tests. ``environment``
-    adds variables for the kernel (a seed, an output folder).
+    reproduce. MPLBACKEND is cleared so the kernel draws with the inline backend, as it does under
+    the tests. ``environment`` adds variables for the kernel (a seed, an output folder).
     """
     nb = nbformat.read(path, as_version=4)
     python_folder = Path(sys.executable).parent
