@@ -6,6 +6,7 @@ import pytest
 from mnist_course import data
 from mnist_course.data import (
     MnistDataError,
+    PreparedMnist,
     load_mnist,
     prepare_mnist,
     scale_pixels,
@@ -208,3 +209,15 @@ def test_prepare_mnist_gives_scaled_splits_that_partition_the_training_set(mnist
     # the same split as split_validation's default, so every notebook holds out the same images
     (_, _), (_, y_val) = split_validation(*mnist[0])
     assert (data.y_val == y_val).all()
+
+
+def test_with_fit_images_shrinks_only_the_fitting_images():
+    digits = np.arange(30, dtype=np.float32).reshape(10, 3)
+    data = PreparedMnist(digits, np.arange(10), digits[:2], np.arange(2), digits[:3], np.arange(3))
+    small = data.with_fit_images(4)
+    assert small.x_fit.tolist() == digits[:4].tolist() and small.y_fit.tolist() == [0, 1, 2, 3]
+    assert small.x_val is data.x_val and small.x_test is data.x_test
+    assert data.with_fit_images(10).x_fit.shape == (10, 3)
+    for count in (0, 11, -1):
+        with pytest.raises(ValueError, match=f"between 1 and 10 .*got {count}"):
+            data.with_fit_images(count)

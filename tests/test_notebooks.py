@@ -98,9 +98,43 @@ def test_opens_as_a_lesson_and_closes_with_exercises(notebook):
     )
     assert "**You will learn**" in markdown[1] and "**You need**" in markdown[1]
     text = "\n".join(markdown)
-    assert "## Summary" in text and "## Exercises" in text, "a lesson closes with both"
-    assert text.index("## Summary") < text.index("## Exercises")
-    assert "**Next:**" in markdown[-2], "the last own cell links onward (the navigation follows)"
+    headings = ["## Summary", "## Exercises", "## Check your understanding", "## Solutions"]
+    assert all(heading in text for heading in headings), f"a lesson closes with {headings}"
+    assert [text.index(heading) for heading in headings] == sorted(
+        text.index(heading) for heading in headings
+    ), f"in this order: {headings}"
+    assert markdown[-2].startswith("## Next\n"), (
+        "the last own cell links onward under its own heading, which also ends the Solutions"
+    )
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading) + len(heading)
+    following = text.find("\n## ", start)
+    return text[start : None if following == -1 else following]
+
+
+def test_exercises_have_solutions_and_questions_have_answers(notebook):
+    _, nb = notebook
+    text = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    exercises = re.findall(r"^(\d)\. ", _section(text, "## Exercises"), re.MULTILINE)
+    questions = re.findall(r"^(\d)\. ", _section(text, "## Check your understanding"), re.MULTILINE)
+    solutions = _section(text, "## Solutions")
+    assert 3 <= len(exercises) <= 5, "3 to 5 exercises of rising difficulty"
+    assert exercises == [str(n) for n in range(1, len(exercises) + 1)]
+    assert re.findall(r"^\*\*(\d)\.\*\*", solutions, re.MULTILINE) == exercises, (
+        "each exercise has its solution, **1.** to **n.**, in order"
+    )
+    assert len(questions) >= 3
+    answers = solutions[solutions.index("**Answers to the questions.**") :]
+    assert re.findall(r"(?:^|\s)(\d)\. ", answers) == questions, "each question has its answer"
+
+
+def test_solutions_stay_closed_until_the_learner_opens_them(notebook):
+    _, nb = notebook
+    (heading,) = [c for c in nb.cells if c.cell_type == "markdown" and "## Solutions" in c.source]
+    assert heading.source.startswith("## Solutions"), "its own cell, so JupyterLab can fold it"
+    assert heading.metadata.get("jp-MarkdownHeadingCollapsed") is True
 
 
 def test_notebook_stays_small(notebook):

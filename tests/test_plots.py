@@ -18,6 +18,7 @@ from mnist_course.plots import (  # noqa: E402
     plot_pictures,
     plot_predictions,
     plot_preparation,
+    plot_range_test,
     plot_time_to_accuracy,
 )
 
@@ -266,3 +267,22 @@ def test_plot_pictures_shows_pictures_of_any_size_and_colour():
     assert [ax.images[0].get_array().shape for ax in shown] == [(40, 60), (300, 200, 3)]
     with pytest.raises(ValueError, match="one title per picture"):
         plot_pictures(pictures, ["one"])
+
+
+def test_range_test_plot_marks_the_lowest_average_on_a_log_axis():
+    rates = np.geomspace(1e-5, 1.0, 50)
+    loss = 2.3 - np.log10(rates / 1e-5) * (rates < 1e-2) * 0.6 + (rates >= 1e-2) * 3.0
+    curve = pd.DataFrame({"loss": loss, "smoothed": loss}, index=rates)
+    fig = plot_range_test(curve)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    (marker,) = [line for line in ax.lines if line.get_linestyle() == ":"]
+    assert marker.get_xdata()[0] == curve["smoothed"].idxmin() < 1e-2
+    assert "lowest average" in marker.get_label()
+
+
+def test_range_test_plot_refuses_a_table_it_cannot_read():
+    with pytest.raises(ValueError, match="columns 'loss' and 'smoothed'"):
+        plot_range_test(pd.DataFrame({"loss": [1.0]}, index=[1e-3]))
+    with pytest.raises(ValueError, match="positive learning rates"):
+        plot_range_test(pd.DataFrame({"loss": [1.0], "smoothed": [1.0]}, index=[0.0]))

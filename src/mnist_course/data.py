@@ -209,6 +209,16 @@ class PreparedMnist(NamedTuple):
     x_test: np.ndarray
     y_test: np.ndarray
 
+    def with_fit_images(self, count: int) -> PreparedMnist:
+        """The first `count` fitting images, with validation and test unchanged: a quick
+        experiment (an exercise's solution, say) then trains in seconds and is still scored on
+        the same held-out images as the lesson's full run."""
+        if not 0 < count <= len(self.x_fit):
+            raise ValueError(
+                f"count must be between 1 and {len(self.x_fit)} (the fitting images), got {count}"
+            )
+        return self._replace(x_fit=self.x_fit[:count], y_fit=self.y_fit[:count])
+
 
 def prepare_mnist(validation_size: int = VALIDATION_SIZE) -> PreparedMnist:
     """Load, hold out validation data and scale, the three steps of notebook 00, in one call.

@@ -145,6 +145,33 @@ def plot_learning_curves(
     return fig
 
 
+def plot_range_test(curve: pd.DataFrame) -> Figure:
+    """A learning-rate range test's loss against its rate, on a log scale: each batch's loss
+    faint, its moving average bold, the lowest point of the average marked. The raw losses jump
+    from batch to batch; only the average's shape says where training is fast and where it fails.
+    """
+    missing = {"loss", "smoothed"} - set(curve.columns)
+    if missing or not (curve.index > 0).all():
+        raise ValueError(
+            "expected learning_rate_range_test's table: columns 'loss' and 'smoothed', indexed "
+            f"by positive learning rates; got columns {list(curve.columns)}"
+        )
+    lowest = curve["smoothed"].idxmin()
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    ax.plot(curve.index, curve["loss"], color="tab:blue", alpha=0.3, lw=1, label="batch loss")
+    ax.plot(curve.index, curve["smoothed"], color="tab:blue", lw=2, label="moving average")
+    ax.axvline(lowest, color="tab:red", ls=":", label=f"lowest average, at {lowest:.1e}")
+    ax.set_xscale("log")
+    # Past the lowest point the loss explodes; a cap keeps the useful part readable.
+    ax.set_ylim(0, 1.5 * curve["smoothed"].iloc[0])
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("training loss")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def _draw_matrix(
     ax, values: np.ndarray, colours: np.ndarray, title: str, label, top: float | None = None
 ) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 
 from mnist_course.data import PreparedMnist
@@ -57,10 +58,12 @@ def train(
     steps_per_execution: int = 32,
     clock: TrainingClock | None = None,
     callbacks: Sequence = (),
+    verbose: int = 2,
 ) -> TrainingRun:
     """Seed, build, compile and fit on the fitting images, validating after every epoch: the
     training of every model lesson. `schedule=None` keeps the learning rate constant; a `clock`
-    given (for callbacks that read it) times the run in place of a new one."""
+    given (for callbacks that read it) times the run in place of a new one; `verbose=0` trains
+    without the log of one line per epoch."""
     seed = course_seed() if seed is None else seed
     set_seed(seed)
     model = build()
@@ -83,7 +86,7 @@ def train(
         validation_data=(x_val, y_val),
         epochs=epochs,
         batch_size=batch_size,
-        verbose=2,
+        verbose=verbose,
         callbacks=[clock, *callbacks],
     )
     return TrainingRun(model, history, clock, seed, batch_size)
@@ -112,6 +115,37 @@ def build_dropout_mlp() -> keras.Sequential:
         ],
         name="dropout_mlp",
     )
+
+
+# Defined in lesson 03, notebooks/03_dropout.ipynb
+def learning_rate_range_test(
+    build: Callable[[], keras.Model],
+    data: PreparedMnist,
+    *,
+    loss: str,
+    batch_size: int,
+    optimizer: Callable = keras.optimizers.Adam,
+    one_hot: bool = False,
+    start: float = 1e-6,
+    stop: float = 1.0,
+    steps: int = 300,
+) -> pd.DataFrame:
+    """Loss against learning rate over one short run whose rate grows exponentially from `start`
+    to `stop`: where the loss falls fastest, training at that rate is fast; where it turns up,
+    the steps are too large. Returns each batch's loss and a moving average, by rate."""
+    set_seed()
+    model = build()
+    growth = keras.optimizers.schedules.ExponentialDecay(start, steps, decay_rate=stop / start)
+    model.compile(optimizer=optimizer(growth), loss=loss)
+    order = np.random.default_rng(course_seed()).permutation(len(data.x_fit))
+    rates, losses = [], []
+    for batch in np.array_split(order[: steps * batch_size], steps):
+        labels = keras.utils.to_categorical(data.y_fit[batch], 10) if one_hot else data.y_fit[batch]
+        rates.append(float(model.optimizer.learning_rate))
+        losses.append(float(model.train_on_batch(data.x_fit[batch], labels)))
+    curve = pd.DataFrame({"loss": losses}, index=pd.Index(rates, name="learning rate"))
+    curve["smoothed"] = curve["loss"].rolling(25, center=True, min_periods=1).mean()
+    return curve
 
 
 # Defined in lesson 03, notebooks/03_dropout.ipynb
