@@ -135,6 +135,10 @@ def test_solutions_stay_closed_until_the_learner_opens_them(notebook):
     (heading,) = [c for c in nb.cells if c.cell_type == "markdown" and "## Solutions" in c.source]
     assert heading.source.startswith("## Solutions"), "its own cell, so JupyterLab can fold it"
     assert heading.metadata.get("jp-MarkdownHeadingCollapsed") is True
+    # A folded heading still shows its own cell: the first solution belongs below it.
+    assert not re.search(r"^\*\*\d\.\*\*", heading.source, re.MULTILINE), (
+        "the Solutions heading's cell shows a solution while folded"
+    )
 
 
 def test_notebook_stays_small(notebook):
