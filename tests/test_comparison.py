@@ -2,7 +2,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mnist_course.comparison import ablation_table, comparison_table, misclassified_by_all
+from mnist_course.comparison import (
+    ablation_table,
+    comparison_table,
+    export_table,
+    misclassified_by_all,
+)
 
 
 def results(**overrides):
@@ -90,3 +95,23 @@ def test_ablation_table_needs_its_baseline_and_metric():
         ablation_table(ablation_runs(), baseline="everything")
     with pytest.raises(KeyError, match="test_accuracy"):
         ablation_table(ablation_runs(), baseline="full recipe", metric="test_accuracy")
+
+
+def test_export_table_shows_sizes_percentages_and_counts_largest_file_first():
+    exports = pd.DataFrame(
+        {
+            "size_kb": [672.4, 2581.2],
+            "test_accuracy": [0.99634, 0.9965],
+            "agreement": [0.9998, 1.0],
+            "ms_per_image": [0.11441, 0.3449],
+        },
+        index=pd.Index(["LiteRT dynamic range", "LiteRT float32"], name="version"),
+    )
+    table = export_table(exports)
+    assert list(table.index) == ["LiteRT float32", "LiteRT dynamic range"]
+    assert table.loc["LiteRT dynamic range"].tolist() == [672, 99.63, 9998, 0.114]
+
+
+def test_export_table_names_what_is_missing():
+    with pytest.raises(KeyError, match="ms_per_image"):
+        export_table(pd.DataFrame({"size_kb": [1.0], "test_accuracy": [1.0], "agreement": [1.0]}))

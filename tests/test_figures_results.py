@@ -17,12 +17,14 @@ from mnist_course.results import (  # noqa: E402
     clear_seed_runs,
     describe_optimizer,
     load_ablation,
+    load_exports,
     load_histories,
     load_predictions,
     load_results,
     load_seed_spread,
     margin_from_spread,
     record_ablation_run,
+    record_export,
     record_predictions,
     record_result,
     record_seed_run,
@@ -344,3 +346,19 @@ def test_record_result_refuses_what_are_not_test_probabilities(output_dir, proba
 )
 def test_optimizers_are_described_from_their_own_settings(optimizer, description):
     assert describe_optimizer(optimizer()) == description
+
+
+def test_exports_are_recorded_per_version_and_replaced_on_rerun(output_dir):
+    record_export("LiteRT int8", size_kb=681.0, test_accuracy=np.float64(0.9965))
+    record_export("LiteRT float32", size_kb=2581.0, test_accuracy=0.9965)
+    record_export("LiteRT int8", size_kb=680.0, test_accuracy=0.9961)
+    table = load_exports()
+    assert list(table.index) == ["LiteRT float32", "LiteRT int8"]
+    assert table.loc["LiteRT int8"].tolist() == [680.0, 0.9961]
+    with pytest.raises(ValueError, match="finite number"):
+        record_export("LiteRT int8", ms_per_image=float("nan"))
+
+
+def test_load_exports_says_which_lesson_records_them(output_dir):
+    with pytest.raises(FileNotFoundError, match="run lesson 10"):
+        load_exports()

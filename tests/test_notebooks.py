@@ -54,6 +54,10 @@ def test_outputs_are_clean(notebook):
             text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
             assert not LOCAL_PATH.search(text), f"cell {index} shows a local path: {text[:200]}"
             assert not NOISE.search(text), f"cell {index} shows log noise: {text[:200]}"
+            assert notebook_tool.WIDGET_VIEW not in output.get("data", {}), (
+                f"cell {index} holds a widget view, which Lab shows as an error once its kernel "
+                "is gone; refresh the notebook with `make notebooks`, which keeps only its text"
+            )
 
 
 def test_sources_are_portable_and_use_tags_not_comments(notebook):
@@ -154,6 +158,21 @@ def test_colab_cell_clones_the_course_and_installs_nothing():
     assert "pip" not in cell, "Colab's TensorFlow, Keras and NumPy must never be replaced"
 
 
+@pytest.mark.parametrize("lesson", sorted(notebook_tool.COLAB_EXTRAS))
+def test_colab_cell_installs_only_what_colab_lacks_at_the_course_pins(lesson):
+    path = notebook_tool.NOTEBOOKS / f"{lesson}.ipynb"
+    cell = notebook_tool.generated_cells(path, PATHS)["colab-setup"].source
+    installed = re.search(r"PACKAGES = \[(.*)\]", cell).group(1)
+    names = [requirement.split("==")[0] for requirement in re.findall(r'"([^"]+)"', installed)]
+    packages, widgets = notebook_tool.COLAB_EXTRAS[lesson]
+    assert names == list(packages) and set(names) <= set(environments.LEFT_OUT), (
+        "Colab installs only packages it lacks, which the emulated Colab must lack too"
+    )
+    assert all(notebook_tool.pinned(name) in installed for name in names)
+    assert ("enable_custom_widget_manager()" in cell) == widgets
+    assert cell.index("PACKAGES") < cell.index("%cd"), "installed inside the Colab-only block"
+
+
 #: What Colab's runtime shipped in August 2026, from its published `pip freeze`
 #: (github.com/googlecolab/backend-info): the package's lower bounds may not be above it.
 COLAB_2026 = {
@@ -170,6 +189,10 @@ def test_helper_package_cannot_displace_colabs_tensorflow():
     with open(ROOT / "pyproject.toml", "rb") as stream:
         dependencies = tomllib.load(stream)["project"]["dependencies"]
     bounds = environments.lower_bounds(dependencies)  # lower bounds only, or it raises
+    # What Colab lacks, a lesson's set-up cell installs there (at its pin); the rest is Colab's.
+    bounds = {
+        name: version for name, version in bounds.items() if name not in environments.LEFT_OUT
+    }
     assert set(bounds) == set(COLAB_2026)
     for name, version in bounds.items():
         assert Version(version) <= Version(COLAB_2026[name]), f"{name}>={version} is above Colab's"
@@ -193,7 +216,7 @@ def readme_block(name: str) -> str:
     return match.group(2)
 
 
-@pytest.mark.parametrize("name", ["results", "benchmark", "ablation"])
+@pytest.mark.parametrize("name", ["results", "benchmark", "ablation", "exports"])
 def test_readme_blocks_say_what_the_recorded_results_say(name):
     assert readme_block(name) == notebook_tool.readme_blocks()[name], (
         f"README's {name} block differs from results/; run `python tools/notebooks.py sync`"

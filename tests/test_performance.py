@@ -10,6 +10,7 @@ from mnist_course.performance import (
     TrainingClock,
     available_cores,
     forward_flops,
+    milliseconds_per_image,
     time_to_accuracy,
 )
 
@@ -204,3 +205,17 @@ def test_time_to_accuracy_is_the_first_crossing_or_nan():
     assert math.isnan(time_to_accuracy(seconds, accuracy, 0.999))
     with pytest.raises(ValueError, match="pair up"):
         time_to_accuracy(seconds, accuracy[:2], 0.99)
+
+
+def test_milliseconds_per_image_times_one_image_per_call_after_the_warm_up():
+    shapes = []
+
+    def predict(batch):
+        shapes.append(batch.shape)
+        time.sleep(0.05 if len(shapes) <= 2 else 0.002)  # slow first calls, as graphs are built
+
+    milliseconds = milliseconds_per_image(predict, np.zeros((9, 28, 28, 1)), warm_up=2)
+    assert shapes == [(1, 28, 28, 1)] * 9
+    assert 2 <= milliseconds < 40, "the warm-up calls must not count"
+    with pytest.raises(ValueError, match="more images than the 5 warm-up calls"):
+        milliseconds_per_image(predict, np.zeros((5, 28, 28)))

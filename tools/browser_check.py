@@ -6,7 +6,9 @@ a notification over the lesson, a picture that does not load, a dead link betwee
 the README (a wrong heading anchor included), a committed error or stderr output. In lesson 00 it
 runs the first code cells with Shift+Enter, as a learner does, and fails on anything they print
 to stderr (TensorFlow's start-up lines, for instance, which a learner reads as an error); then it
-follows the lesson's Contents link and checks that JupyterLab opens the README.
+follows the lesson's Contents link and checks that JupyterLab opens the README. In lesson 10 it
+runs the cells down to the drawing pad, draws a 1 and a 7 on its canvas with the mouse, and
+checks that the pad reads each as the digit drawn.
 
 It starts its own JupyterLab from this environment, rooted at the checkout, on a free port and a
 random token, with a scratch home, workspace and settings folder: nothing from an earlier session
@@ -17,9 +19,9 @@ image and link can be checked.
     python -m tools.browser_check [--screenshots DIR]
 
 It needs Chromium and its driver on PATH (Debian: apt-get install chromium chromium-driver) and
-the selenium package. It saves one screenshot per lesson, and one of each step in lesson 00, in
-browser-check/ (git-ignored), prints a line per check and exits with 1, listing every failure,
-when anything fails.
+the selenium package. It saves one screenshot per lesson, one of each step in lesson 00 and one
+of each digit drawn in lesson 10, in browser-check/ (git-ignored), prints a line per check and
+exits with 1, listing every failure, when anything fails.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.wait import WebDriverWait
 
+from mnist_course.canvas import CANVAS_SIZE
 from mnist_course.paths import OUTPUT_DIR_VARIABLE
 from tools.lesson_pages import (
     EXECUTED_PROMPT,
@@ -69,6 +72,12 @@ LESSONS = "notebooks/[0-9][0-9]_*.ipynb"
 DEFAULT_SCREENSHOTS = ROOT / "browser-check"
 #: The lesson whose first cells are run and whose Contents link is followed.
 RUN_LESSON = "00_data"
+#: The lesson with the drawing pad, and the digits drawn on it, as strokes of canvas pixels.
+PAD_LESSON = "10_using_the_model"
+DRAWN_DIGITS = {
+    1: [[(150, 40), (140, 240)]],
+    7: [[(70, 50), (210, 50), (120, 240)], [(110, 150), (190, 150)]],
+}
 
 CHROMIUM_FLAGS = (
     "--headless=new",
@@ -362,12 +371,11 @@ def check_page(driver: WebDriver, lab: Lab, lesson: Path, screenshots: Path) -> 
     return Result(lesson.stem, page_summary(facts, notebook, path, lab.url), problems)
 
 
-def run_first_cells(driver: WebDriver, lab: Lab, lesson: Path, screenshots: Path) -> Result:
-    """Run lesson 00's first code cells in the open page with Shift+Enter, as a learner does,
-    wait until they are done, and fail on any error or stderr output they show."""
+def run_cells(driver: WebDriver, lab: Lab, lesson: Path, cells: range) -> tuple[float, list[str]]:
+    """Run ``cells`` of the open lesson with Shift+Enter, as a learner does, and wait until they
+    are done; the seconds it took, and a problem for each error or stderr output they show."""
     path = lesson.relative_to(ROOT).as_posix()
     notebook = json.loads(lesson.read_text(encoding="utf-8"))
-    cells = cells_to_run(notebook)
     code = [i for i in cells if notebook["cells"][i]["cell_type"] == "code"]
     page_cells = driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")
     page_cells[cells.start].find_element(By.CSS_SELECTOR, ".jp-InputArea-editor").click()
@@ -393,8 +401,6 @@ def run_first_cells(driver: WebDriver, lab: Lab, lesson: Path, screenshots: Path
             and d.execute_script(KERNEL_IDLE_JS)
         ),
     )
-    seconds = time.monotonic() - started
-    driver.save_screenshot(str(screenshots / f"{lesson.stem}_after_running.png"))
     outputs = [e for e in page_facts(driver)["errors"] if e["cell"] - 1 in cells]
     problems = [
         f"running cell {error['cell']} in JupyterLab showed this error or stderr output,"
@@ -403,8 +409,76 @@ def run_first_cells(driver: WebDriver, lab: Lab, lesson: Path, screenshots: Path
         f" silence it at its source:\n{textwrap.indent(error['text'], '      | ')}"
         for error in outputs
     ]
+    return time.monotonic() - started, problems
+
+
+def run_first_cells(driver: WebDriver, lab: Lab, lesson: Path, screenshots: Path) -> Result:
+    """Run lesson 00's first code cells in the open page, and fail on any error or stderr output
+    they show."""
+    cells = cells_to_run(json.loads(lesson.read_text(encoding="utf-8")))
+    seconds, problems = run_cells(driver, lab, lesson, cells)
+    driver.save_screenshot(str(screenshots / f"{lesson.stem}_after_running.png"))
     checked = f"ran cells {cells.start + 1}-{cells.stop} with Shift+Enter ({seconds:.0f} s)"
     return Result(lesson.stem, f"{checked}, checked their outputs for errors and stderr", problems)
+
+
+def draw_digits(driver: WebDriver, lab: Lab, lesson: Path, screenshots: Path) -> Result:
+    """Run lesson 10 down to its drawing pad, draw each of DRAWN_DIGITS on the canvas with the
+    mouse, as a learner does, and check that the pad reads each as the digit drawn; screenshot
+    each reading."""
+    notebook = json.loads(lesson.read_text(encoding="utf-8"))
+    pad = next(
+        i for i, cell in enumerate(notebook["cells"]) if "DigitPad(" in "".join(cell["source"])
+    )
+    first_code = next(i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code")
+    seconds, problems = run_cells(driver, lab, lesson, range(first_code, pad + 1))
+    cell = driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[pad]
+    canvas = _wait_until(
+        driver, 20, "the pad's canvas", lambda d: cell.find_elements(By.TAG_NAME, "canvas")
+    )[-1]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+    verdict = cell.find_element(By.CSS_SELECTOR, ".digit-pad-verdict")
+    clear = cell.find_element(By.XPATH, ".//button[normalize-space() = 'Clear']")
+    readings = []
+    for digit, strokes in DRAWN_DIGITS.items():
+        clear.click()
+        _wait_until(driver, 10, "the pad to clear", lambda d: "Read as" not in verdict.text)
+        for stroke in strokes:
+            _draw_stroke(driver, canvas, stroke)
+        _wait_until(driver, 20, f"the pad to read the {digit}", lambda d: "Read as" in verdict.text)
+        reading = verdict.text
+        readings.append(f"drew {digit}, {reading.lower()}")
+        driver.save_screenshot(str(screenshots / f"{lesson.stem}_drew_{digit}.png"))
+        if not reading.startswith(f"Read as {digit},"):
+            problems.append(f"the pad read the {digit} drawn on its canvas wrongly: {reading!r}")
+    checked = f"ran cells {first_code + 1}-{pad + 1} ({seconds:.0f} s), {'; '.join(readings)}"
+    return Result(lesson.stem, checked, problems)
+
+
+def _draw_stroke(driver: WebDriver, canvas: Any, stroke: list[tuple[float, float]]) -> None:
+    """Press the mouse at the stroke's first point, move through the others in small steps
+    (a hand sends many moves), release at the last; points are canvas pixels from its corner."""
+    size = canvas.size
+    scale_x = size["width"] / CANVAS_SIZE
+    scale_y = size["height"] / CANVAS_SIZE
+
+    def offset(point: tuple[float, float]) -> tuple[int, int]:  # Selenium measures from the middle
+        return (
+            round(point[0] * scale_x - size["width"] / 2),
+            round(point[1] * scale_y - size["height"] / 2),
+        )
+
+    actions = ActionChains(driver, duration=20)
+    actions.move_to_element_with_offset(canvas, *offset(stroke[0])).click_and_hold()
+    for start, end in zip(stroke, stroke[1:]):
+        steps = max(1, round(max(abs(end[0] - start[0]), abs(end[1] - start[1])) / 10))
+        for step in range(1, steps + 1):
+            point = (
+                start[0] + (end[0] - start[0]) * step / steps,
+                start[1] + (end[1] - start[1]) * step / steps,
+            )
+            actions.move_to_element_with_offset(canvas, *offset(point))
+    actions.release().perform()
 
 
 def follow_contents_link(driver: WebDriver, lesson: str, screenshots: Path) -> Result:
@@ -438,6 +512,8 @@ def check_lesson(driver: WebDriver, lab: Lab, lesson: Path, screenshots: Path) -
     if lesson.stem == RUN_LESSON:
         steps.append(lambda: run_first_cells(driver, lab, lesson, screenshots))
         steps.append(lambda: follow_contents_link(driver, lesson.stem, screenshots))
+    if lesson.stem == PAD_LESSON:
+        steps.append(lambda: draw_digits(driver, lab, lesson, screenshots))
     results = []
     for step in steps:
         try:

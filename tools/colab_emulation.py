@@ -29,8 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 #: clone the course from, such as a fork or, here, this checkout as file:///path.
 REPOSITORY_VARIABLE = "MNIST_COURSE_REPOSITORY"
 
-#: The course's set-up cell only checks that ``google.colab`` is loaded.
+#: The course's set-up cell checks that ``google.colab`` is loaded, and a lesson with widgets
+#: turns on Colab's custom widget manager (in the emulation there is no page to draw them in).
 STAND_IN = '"""A stand-in for the module Colab loads at start-up."""\n'
+OUTPUT_STAND_IN = (
+    '"""A stand-in for Colab\'s output module: its widget manager has no page here."""\n\n\n'
+    "def enable_custom_widget_manager() -> None:\n"
+    '    """Colab lets the page draw third-party widgets; nothing to do without a page."""\n'
+)
 
 
 def make_colab_site(folder: Path) -> Path:
@@ -39,6 +45,7 @@ def make_colab_site(folder: Path) -> Path:
     package = folder / "google" / "colab"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text(STAND_IN)
+    (package / "output.py").write_text(OUTPUT_STAND_IN)
     (folder / "sitecustomize.py").write_text("import google.colab  # noqa: F401\n")
     return folder
 

@@ -22,8 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Lines of requirements.txt that Colab, and so both environments, do without.
-LEFT_OUT = ("jupyterlab", "selenium", "-e", "./jupyter-config")
+#: Lines of requirements.txt that Colab, and so both environments, do without. ipycanvas and
+#: ai-edge-litert are not in Colab either: the set-up cell of the lesson that uses them installs
+#: them there (tools/notebooks.py, COLAB_EXTRAS), so the emulated Colab must start without them.
+LEFT_OUT = ("jupyterlab", "selenium", "-e", "./jupyter-config", "ipycanvas", "ai-edge-litert")
 
 
 def lower_bounds(dependencies: list[str]) -> dict[str, str]:

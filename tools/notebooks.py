@@ -26,7 +26,7 @@ import nbformat
 import pandas as pd
 from nbclient import NotebookClient
 
-from mnist_course.comparison import comparison_table
+from mnist_course.comparison import comparison_table, export_table
 from tools import exports
 from tools.colab_emulation import REPOSITORY_VARIABLE
 
@@ -35,6 +35,12 @@ NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+#: What a lesson needs in Colab beyond what Colab ships: packages its set-up cell installs there
+#: (at requirements.txt's pins), and whether it shows widgets from outside Colab's own list, which
+#: Colab draws only once its custom widget manager is on.
+COLAB_EXTRAS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "10_using_the_model": (("ipycanvas", "ai-edge-litert"), True),
+}
 
 
 def repository_url() -> str:
@@ -77,7 +83,9 @@ def generated_cells(path: Path, paths: list[Path]) -> dict[str, nbformat.Noteboo
     top = nbformat.v4.new_markdown_cell(
         f'<a href="{colab}"><img src="{COLAB_BADGE}" alt="Open in Colab"/></a>\n\n{nav}'
     )
-    setup = nbformat.v4.new_code_cell(colab_setup_source(url))
+    setup = nbformat.v4.new_code_cell(
+        colab_setup_source(url, *COLAB_EXTRAS.get(path.stem, ((), False)))
+    )
     bottom = nbformat.v4.new_markdown_cell(nav)
     cells = {"navigation-top": top, "colab-setup": setup, "navigation-bottom": bottom}
     for marker, cell in cells.items():
@@ -85,7 +93,16 @@ def generated_cells(path: Path, paths: list[Path]) -> dict[str, nbformat.Noteboo
     return cells
 
 
-def colab_setup_source(url: str) -> str:
+def pinned(package: str) -> str:
+    """``package``'s line in requirements.txt, ``name==version``: what Colab must install."""
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if requirement.split("==")[0].lower() == package.lower():
+            return requirement
+    raise ValueError(f"requirements.txt does not pin {package!r}, which a lesson installs in Colab")
+
+
+def colab_setup_source(url: str, packages: tuple[str, ...] = (), widgets: bool = False) -> str:
     """The set-up cell every lesson runs first: in Colab, a clone of the course, used in place.
 
     A lesson opened from its badge arrives in Colab alone, without the helper package, the data,
@@ -94,18 +111,40 @@ def colab_setup_source(url: str) -> str:
     src/ on the import path (the kernel's, and PYTHONPATH for the command line and the worker
     processes that lessons start), exactly as in a checkout, so every relative path and every
     lesson works. It installs nothing: Colab's own TensorFlow, Keras and NumPy are used as they
-    are (the package's lower bounds are tested against what Colab ships). Running it again changes
+    are (the package's lower bounds are tested against what Colab ships). A lesson that needs
+    ``packages`` Colab does not ship installs them, quietly and at their pins, and one that shows
+    third-party ``widgets`` turns on Colab's custom widget manager. Running it again changes
     nothing, and outside Colab it does nothing, so it prints nothing and its committed output is
     empty.
     """
+    extras = ""
+    if packages:
+        requirements = ", ".join(f'"{pinned(package)}"' for package in packages)
+        extras += (
+            "    # What this lesson needs and Colab lacks, installed quietly at the course's "
+            "pins.\n"
+            f"    PACKAGES = [{requirements}]\n"
+            '    subprocess.run([sys.executable, "-m", "pip", "install", "-qq", *PACKAGES], '
+            "check=True)\n"
+        )
+    if widgets:
+        extras += (
+            "    # Colab draws widgets from outside its own list only with this manager on.\n"
+            "    from google.colab import output\n"
+            "\n"
+            "    output.enable_custom_widget_manager()\n"
+        )
+    installed = (
+        "Colab's own TensorFlow,\n# Keras and NumPy are used; this lesson adds what it needs "
+        "that Colab lacks. Anywhere\n# else this cell does nothing.\n"
+        if packages
+        else "Nothing is installed:\n# Colab's own TensorFlow, Keras and NumPy are used. "
+        "Anywhere else this cell does nothing.\n"
+    )
     return (
         "# In Colab only: fetch the course (its helper package, data, results, saved models and\n"
-        "# example pictures) and work in its notebooks folder, as in a clone. Nothing is "
-        "installed:\n"
-        "# Colab's own TensorFlow, Keras and NumPy are used. Anywhere else this cell does "
-        "nothing.\n"
-        "import os\n"
-        "import sys\n"
+        f"# example pictures) and work in its notebooks folder, as in a clone. {installed}"
+        "import os\n" + ("import subprocess\n" if packages else "") + "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
         f'    REPOSITORY = "{url}"\n'
@@ -117,8 +156,7 @@ def colab_setup_source(url: str) -> str:
         "        !git clone --quiet --depth 1 {REPOSITORY} {CLONE}\n"
         "    # The package from the clone, for this notebook and for the commands it starts.\n"
         '    sys.path.insert(0, f"{CLONE}/src")\n'
-        '    os.environ["PYTHONPATH"] = f"{CLONE}/src"\n'
-        "    %cd -q {CLONE}/notebooks"
+        '    os.environ["PYTHONPATH"] = f"{CLONE}/src"\n' + extras + "    %cd -q {CLONE}/notebooks"
     )
 
 
@@ -155,13 +193,18 @@ def sync(path: Path, paths: list[Path]) -> bool:
 def readme_blocks() -> dict[str, str]:
     """The README's generated blocks, from the committed results files (not from any fresher
     run elsewhere, such as the tests' scratch folder): what the README must say."""
-    recorded = json.loads((ROOT / "results" / "results.json").read_text())
-    results = pd.DataFrame.from_dict(recorded, orient="index")
     return {
-        "results": comparison_table(results).to_markdown() + "\n",
+        "results": comparison_table(load_json_table("results.json")).to_markdown() + "\n",
         "benchmark": (ROOT / "results" / "benchmark.md").read_text(),
         "ablation": (ROOT / "results" / "ablation.md").read_text(),
+        "exports": export_table(load_json_table("exports.json")).to_markdown() + "\n",
     }
+
+
+def load_json_table(name: str) -> pd.DataFrame:
+    """A committed results/ file of one entry per row, as a table."""
+    recorded = json.loads((ROOT / "results" / name).read_text())
+    return pd.DataFrame.from_dict(recorded, orient="index")
 
 
 def readme_block_pattern(name: str) -> re.Pattern:
@@ -204,6 +247,7 @@ def execute(path: Path, environment: dict[str, str] | None = None) -> nbformat.N
         kernel_name="python3",
         timeout=None,
         record_timing=False,
+        store_widget_state=False,  # see without_widget_views
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute(env=env)
@@ -218,9 +262,28 @@ def refresh(path: Path) -> None:
                 f"unset {variable} first: refreshing writes the committed outputs with the "
                 "default seed"
             )
-    nb = execute(path)
+    nb = without_widget_views(execute(path))
     nb.metadata["kernelspec"] = KERNELSPEC
     nbformat.write(nb, path)
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def without_widget_views(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` with each widget output reduced to its text, for committing.
+
+    A widget lives in the kernel that made it. A committed view of one points at a model that no
+    kernel has when the notebook is opened again, so JupyterLab shows "Error displaying widget:
+    model not found" in its place; the text (which says to run the cell) is what a reader of the
+    committed notebook, on GitHub or in Lab, should see. nbval does not compare widget views
+    either, so the tests are unaffected.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                del output["data"][WIDGET_VIEW]
+    return nb
 
 
 def main() -> None:

@@ -115,3 +115,27 @@ def ablation_table(
         }
     )
     return table.rename_axis("variant")
+
+
+#: What the table of exported versions needs from each recorded version (see record_export).
+EXPORT_METRICS = ("size_kb", "test_accuracy", "agreement", "ms_per_image")
+
+
+def export_table(exports: pd.DataFrame) -> pd.DataFrame:
+    """Lesson 10's exported versions of a model side by side, as the lesson and the README show
+    them, largest file first: the file's size, the accuracy on the test digits, how many test
+    digits it reads as the Keras model does, and how long one digit takes."""
+    missing = [metric for metric in EXPORT_METRICS if metric not in exports.columns]
+    if missing:
+        raise KeyError(f"recorded exports lack {missing}; re-run lesson 10 to record them")
+    return pd.DataFrame(
+        {
+            "size (KB)": exports.size_kb.astype(float).round().astype(int),
+            "test accuracy (%)": (100 * exports.test_accuracy.astype(float)).round(2),
+            "same answer as Keras": (exports.agreement.astype(float) * TEST_SIZE)
+            .round()
+            .astype(int),
+            "ms per image": exports.ms_per_image.astype(float).round(3),
+        },
+        index=exports.index,
+    ).sort_values("size (KB)", ascending=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import keras
@@ -211,3 +211,28 @@ def time_to_accuracy(seconds: Sequence[float], accuracy: Sequence[float], target
         if value >= target:
             return float(elapsed)
     return math.nan
+
+
+def milliseconds_per_image(
+    predict: Callable[[np.ndarray], object], images: np.ndarray, warm_up: int = 5
+) -> float:
+    """The median time ``predict`` takes for one image at a time, in milliseconds.
+
+    One image per call is how a served model or a phone app meets its digits, so it is the
+    latency that decides whether a model feels instant; a batch of thousands hides the cost of
+    each call. The first ``warm_up`` calls are left out (they build graphs and allocate memory),
+    and the median, not the mean, is reported, so that a moment of load on a shared machine
+    does not count.
+    """
+    images = np.asarray(images)
+    if len(images) <= warm_up:
+        raise ValueError(
+            f"give more images than the {warm_up} warm-up calls to time; got {len(images)}"
+        )
+    seconds = []
+    for index, image in enumerate(images):
+        started = time.perf_counter()
+        predict(image[None])
+        if index >= warm_up:
+            seconds.append(time.perf_counter() - started)
+    return 1000 * float(np.median(seconds))

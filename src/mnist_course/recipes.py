@@ -8,7 +8,9 @@ benchmarks import it from this module. A test fails when this file and the lesso
 
 import functools
 import math
+import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -379,6 +381,32 @@ ACCURATE_VARIANTS = {
     "constant learning rate (Adam's default 0.001)": {"schedule": None, "learning_rate": 1e-3},
     "lesson 07's small CNN instead of lesson 06's BatchNorm CNN": {"deep": False},
 }
+
+# Defined in lesson 10, notebooks/10_using_the_model.ipynb
+QUANTIZATIONS = ("float32", "dynamic range", "int8")
+
+
+# Defined in lesson 10, notebooks/10_using_the_model.ipynb
+def to_litert(
+    saved_model: Path, quantization: str = "float32", examples: np.ndarray | None = None
+) -> bytes:
+    """The SavedModel's `serve` function as a LiteRT model, in one of QUANTIZATIONS."""
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"quantization must be one of {QUANTIZATIONS}, got {quantization!r}")
+    if quantization == "int8" and examples is None:
+        raise ValueError("int8 needs examples: a few hundred digits, shape (n, 28, 28, 1)")
+    converter = tf.lite.TFLiteConverter.from_saved_model(str(saved_model), ["serve"])
+    if quantization != "float32":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantization == "int8":
+        converter.representative_dataset = lambda: ([digit[None]] for digit in examples)
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        converter.inference_input_type = converter.inference_output_type = tf.int8
+    with warnings.catch_warnings():
+        # Asks for input statistics given by hand; the representative dataset measures them.
+        warnings.filterwarnings("ignore", "Statistics for quantized inputs were expected")
+        return converter.convert()
+
 
 # Defined in lesson 11, notebooks/11_scaling_out.ipynb
 GLOBAL_BATCH_SIZE = 128  # images per training step over all replicas together

@@ -5,8 +5,9 @@ JSON files under ``results/``: ``results.json`` (one entry of metrics per model)
 predicted digit for every test image, one string of 10,000 digits), ``seed_spread.json`` (test
 scores of each model re-trained with other seeds, written by benchmarks/recipes.py) and
 ``ablation.json`` (runs of a recipe with one technique removed at a time, per seed, written by
-benchmarks/ablation.py). Keys are sorted and one model is one entry, so that a refresh shows as a
-small, readable diff.
+benchmarks/ablation.py) and ``exports.json`` (lesson 10's exported versions of the best model:
+size, accuracy, agreement and speed). Keys are sorted and one model is one entry, so that a
+refresh shows as a small, readable diff.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ HISTORIES_FILE = Path("results") / "histories.json"
 SEED_SPREAD_FILE = Path("results") / "seed_spread.json"
 PREDICTIONS_FILE = Path("results") / "predictions.json"
 ABLATION_FILE = Path("results") / "ablation.json"
+EXPORTS_FILE = Path("results") / "exports.json"
 
 Metric = float | int | str
 
@@ -255,6 +257,25 @@ def clear_seed_runs(*models: str) -> None:
     if path.is_file():
         runs = _read(path)
         _write(path, {model: seeds for model, seeds in runs.items() if model not in models})
+
+
+def record_export(version: str, **metrics: Metric) -> None:
+    """Store one exported version of a model (its file size, accuracy, agreement with the Keras
+    model, speed) for the README's table; recording a version again replaces it."""
+    _check_name(version)
+    _update(
+        EXPORTS_FILE, version, {key: _plain(version, key, value) for key, value in metrics.items()}
+    )
+
+
+def load_exports() -> pd.DataFrame:
+    """The recorded exported versions, one row per version, in name order."""
+    exports = _merged(EXPORTS_FILE)
+    if not exports:
+        raise FileNotFoundError(
+            f"{output_root() / EXPORTS_FILE}: nothing recorded yet; run lesson 10 first"
+        )
+    return pd.DataFrame.from_dict(exports, orient="index").rename_axis("version")
 
 
 def load_results() -> pd.DataFrame:
