@@ -20,6 +20,7 @@ import numpy as np
 from ipycanvas import Canvas
 from PIL import Image, ImageDraw
 
+from mnist_course.data import IMAGE_SHAPE
 from mnist_course.evaluation import NUM_CLASSES
 from mnist_course.images import DigitImageError, prepare_digit
 
@@ -192,7 +193,7 @@ class DigitPad:
     def _show(self, reading: Reading | None, message: str) -> None:
         self.verdict.value = message
         probabilities = np.zeros(NUM_CLASSES) if reading is None else reading.probabilities
-        prepared = np.zeros((28, 28)) if reading is None else reading.prepared
+        prepared = np.zeros(IMAGE_SHAPE) if reading is None else reading.prepared
         best = int(probabilities.argmax()) if reading is not None else None
         for digit, (bar, share) in enumerate(zip(self.bars, self.shares)):
             bar.value = float(probabilities[digit])
@@ -203,7 +204,9 @@ class DigitPad:
 
 def _png(digit: np.ndarray) -> bytes:
     picture = Image.fromarray((np.clip(digit, 0, 1) * 255).astype(np.uint8))
-    picture = picture.resize((28 * INPUT_ZOOM, 28 * INPUT_ZOOM), Image.Resampling.NEAREST)
+    picture = picture.resize(
+        (IMAGE_SHAPE[1] * INPUT_ZOOM, IMAGE_SHAPE[0] * INPUT_ZOOM), Image.Resampling.NEAREST
+    )
     stream = io.BytesIO()
     picture.save(stream, format="PNG")
     return stream.getvalue()
