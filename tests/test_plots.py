@@ -9,9 +9,12 @@ import pytest  # noqa: E402
 
 from mnist_course.plots import (  # noqa: E402
     plot_accuracy_against_cost,
+    plot_accuracy_against_epsilon,
     plot_confusion_matrices,
     plot_confusion_matrix,
     plot_digits,
+    plot_feature_map,
+    plot_heatmaps,
     plot_learning_curves,
     plot_maps,
     plot_misclassified,
@@ -286,3 +289,61 @@ def test_range_test_plot_refuses_a_table_it_cannot_read():
         plot_range_test(pd.DataFrame({"loss": [1.0]}, index=[1e-3]))
     with pytest.raises(ValueError, match="positive learning rates"):
         plot_range_test(pd.DataFrame({"loss": [1.0], "smoothed": [1.0]}, index=[0.0]))
+
+
+def test_plot_heatmaps_puts_each_kind_of_map_in_a_named_row_under_the_digits():
+    images = np.zeros((3, 28, 28))
+    images[:, 10:18, 12:16] = 1.0  # a stroke, so each map gets an ink outline
+    saliency = np.random.default_rng(0).random((3, 28, 28))
+    grad_cam = np.zeros((3, 28, 28))  # an all-zero map still gets a valid scale
+    fig = plot_heatmaps(images, {"saliency": saliency, "Grad-CAM": grad_cam}, ["a", "b", "c"])
+    axes = np.array(fig.axes).reshape(3, 3)
+    assert [ax.get_title() for ax in axes[0]] == ["a", "b", "c"]
+    assert axes[1, 1].images[0].get_clim() == (0, saliency[1].max())
+    assert axes[2, 0].images[0].get_clim() == (0, 1.0)
+    assert all(ax.collections for ax in axes[1:].flat), "every map has its digit's outline"
+    assert [axes[row, 0].texts[0].get_text() for row in (1, 2)] == ["saliency", "Grad-CAM"]
+
+
+def test_plot_heatmaps_rejects_maps_that_do_not_pair_with_the_digits():
+    with pytest.raises(ValueError, match="'saliency' must be one 28x28 map per image"):
+        plot_heatmaps(digits(2), {"saliency": np.zeros((3, 28, 28))}, ["a", "b"])
+    with pytest.raises(ValueError, match="2 images but 1 titles"):
+        plot_heatmaps(digits(2), {}, ["a"])
+
+
+def test_plot_feature_map_colours_by_digit_and_rings_the_mistakes():
+    points = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 10.0], [11.0, 10.0]])
+    fig = plot_feature_map(points, np.array([3, 3, 5, 5]), np.array([False, True, False, False]))
+    (ax,) = fig.axes
+    labels = [collection.get_label() for collection in ax.collections]
+    assert labels == ["3", "5", "read wrong (1)"]
+    assert np.allclose(ax.collections[-1].get_offsets(), [[1.0, 0.0]])
+    assert {text.get_text(): text.get_position() for text in ax.texts} == {
+        "3": (0.5, 0.0),
+        "5": (10.5, 10.0),
+    }
+    assert list(ax.get_xticks()) == list(ax.get_yticks()) == []  # t-SNE's axes mean nothing
+
+
+def test_plot_feature_map_rejects_points_that_are_not_2d_or_unpaired():
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        plot_feature_map(np.zeros((4, 3)), np.zeros(4, int))
+    with pytest.raises(ValueError, match="one digit and one mistake flag per point"):
+        plot_feature_map(np.zeros((4, 2)), np.zeros(3, int))
+
+
+def test_accuracy_against_epsilon_draws_one_curve_per_model_in_percent():
+    epsilons = [0.0, 0.1, 0.2]
+    fig = plot_accuracy_against_epsilon(
+        epsilons, {"plain": [0.99, 0.6, 0.2], "robust": [0.98, 0.9, 0.8]}
+    )
+    (ax,) = fig.axes
+    plain, robust, chance = ax.lines
+    assert np.allclose(plain.get_xdata(), epsilons) and np.allclose(
+        robust.get_ydata(), [98, 90, 80]
+    )
+    assert [line.get_label() for line in ax.lines] == ["plain", "robust", "chance (10%)"]
+    assert ax.get_ylim() == (0, 100)
+    with pytest.raises(ValueError, match="'plain' has 2 accuracies for 3 epsilons"):
+        plot_accuracy_against_epsilon(epsilons, {"plain": [0.9, 0.5]})

@@ -455,3 +455,130 @@ def plot_pictures(
         ax.set_title(title, fontsize=7)
     fig.tight_layout()
     return fig
+
+
+def plot_heatmaps(
+    images: np.ndarray,
+    maps: Mapping[str, np.ndarray],
+    titles: Sequence[str],
+    size: float = 1.15,
+) -> Figure:
+    """What a model looks at: the digits in the top row and, below them, one row per kind of map
+    (a saliency map, a Grad-CAM heatmap), named at its left.
+
+    Each map gets its own colour scale, from 0 to its largest value (maps of different digits or
+    kinds differ in size, and only where each is large matters), with the outline of its digit's
+    ink drawn over it, so that what a map marks can be set against the strokes.
+    """
+    images = _check_images(images)
+    if len(titles) != len(images):
+        raise ValueError(f"{len(images)} images but {len(titles)} titles")
+    for name, values in maps.items():
+        if np.shape(values) != images.shape:
+            raise ValueError(
+                f"maps {name!r} must be one 28x28 map per image, of shape {images.shape}; "
+                f"got {np.shape(values)}"
+            )
+    rows = 1 + len(maps)
+    fig, axes = plt.subplots(
+        rows, len(images), figsize=(len(images) * size, rows * size * 1.1), squeeze=False
+    )
+    for ax in axes.flat:
+        ax.axis("off")
+    ink = images.astype(float) / max(float(images.max()), 1e-12)
+    for column, (image, title) in enumerate(zip(images, titles)):
+        axes[0, column].imshow(image, cmap="binary")
+        axes[0, column].set_title(title, fontsize=8)
+        for row, values in enumerate(maps.values(), start=1):
+            heat = np.asarray(values[column], dtype=float)
+            axes[row, column].imshow(heat, cmap="inferno", vmin=0, vmax=heat.max() or 1.0)
+            axes[row, column].contour(ink[column], levels=[0.5], colors="cyan", linewidths=0.6)
+    for row, name in enumerate(maps, start=1):
+        axes[row, 0].text(
+            -0.08,
+            0.5,
+            name,
+            transform=axes[row, 0].transAxes,
+            rotation=90,
+            ha="right",
+            va="center",
+            fontsize=8,
+        )
+    fig.tight_layout()
+    return fig
+
+
+def plot_feature_map(
+    points: np.ndarray, digits: np.ndarray, mistakes: np.ndarray | None = None
+) -> Figure:
+    """A 2-D map of what a network has learned (for example t-SNE of a layer's outputs): one dot
+    per image, coloured by its true digit, each digit written at the middle of its dots, and the
+    images the model reads wrong ringed in black (``mistakes``, a boolean mask).
+
+    The map's axes have no meaning of their own, so they carry no ticks: only which dots sit
+    together does.
+    """
+    points, digits = np.asarray(points), np.asarray(digits)
+    mistakes = np.zeros(len(points), bool) if mistakes is None else np.asarray(mistakes, bool)
+    if points.ndim != 2 or points.shape[1] != 2 or not len(points):
+        raise ValueError(f"expected points of shape (n, 2), got {points.shape}")
+    if digits.shape != (len(points),) or mistakes.shape != (len(points),):
+        raise ValueError(
+            f"expected one digit and one mistake flag per point ({len(points)}), got "
+            f"{digits.shape} and {mistakes.shape}"
+        )
+    fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    colours = plt.get_cmap("tab10")
+    for digit in range(NUM_CLASSES):
+        mine = points[digits == digit]
+        if not len(mine):
+            continue
+        ax.scatter(*mine.T, s=5, color=colours(digit), alpha=0.6, label=str(digit))
+        ax.text(
+            *np.median(mine, axis=0),
+            str(digit),
+            fontsize=15,
+            weight="bold",
+            ha="center",
+            va="center",
+            color=colours(digit),
+            bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.7, "linewidth": 0},
+        )
+    if mistakes.any():
+        ax.scatter(
+            *points[mistakes].T,
+            s=40,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1,
+            label=f"read wrong ({mistakes.sum()})",
+        )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.legend(fontsize=8, markerscale=2, loc="upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    return fig
+
+
+def plot_accuracy_against_epsilon(
+    epsilons: Sequence[float], curves: Mapping[str, Sequence[float]]
+) -> Figure:
+    """Accuracy on adversarial examples against the largest change allowed per pixel (epsilon,
+    on pixels from 0 to 1), one line per model, with chance (10%) marked: the lower and the
+    sooner a curve falls, the easier the model is to fool."""
+    epsilons = np.asarray(epsilons, dtype=float)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for name, accuracy in curves.items():
+        if len(accuracy) != len(epsilons):
+            raise ValueError(
+                f"curve {name!r} has {len(accuracy)} accuracies for {len(epsilons)} epsilons"
+            )
+        ax.plot(epsilons, 100 * np.asarray(accuracy), "-o", ms=4, label=name)
+    ax.axhline(10, color="grey", ls=":", lw=1, label="chance (10%)")
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("epsilon: the largest change to any pixel (pixels from 0 to 1)")
+    ax.set_ylabel("accuracy on perturbed digits (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
