@@ -20,6 +20,7 @@ from mnist_course.recipes import (
     one_cycle,
     train,
     train_custom,
+    train_fast,
 )
 from mnist_course.results import TrainingRun, describe_optimizer
 from mnist_course.seeding import set_seed
@@ -108,6 +109,25 @@ def test_train_makes_labels_one_hot_for_a_one_hot_loss_and_keeps_a_constant_rate
     )
     assert run.clock is clock and clock.seconds > 0
     assert describe_optimizer(run.model.optimizer) == "SGD, constant rate 0.5"
+
+
+def test_train_fast_trains_the_network_it_is_given_with_the_fast_recipe(small_data):
+    def build_tiny() -> keras.Sequential:
+        return keras.Sequential(
+            [
+                keras.Input(shape=(28, 28, 1)),
+                keras.layers.Flatten(),
+                keras.layers.Dense(10, "softmax"),
+            ],
+            name="tiny",
+        )
+
+    run = train_fast(small_data, build=build_tiny)
+    assert run.model.name == "tiny" and run.batch_size == 128
+    assert len(run.history.history["val_accuracy"]) == 1  # the recipe's single epoch
+    assert describe_optimizer(run.model.optimizer) == describe_optimizer(
+        train_fast(small_data).model.optimizer
+    )
 
 
 def test_an_ensemble_averages_its_members_probabilities():

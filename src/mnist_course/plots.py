@@ -90,6 +90,14 @@ def plot_maps(
     return fig
 
 
+def _label_line_plot(ax, xlabel: str, ylabel: str) -> None:
+    """The finish every line plot of the course shares: axis labels, a light grid, a legend."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+
+
 def plot_learning_curves(
     histories: Mapping[str, Mapping[str, Sequence[float]]] | Mapping[str, Sequence[float]],
     metrics: Sequence[str] = ("loss", "accuracy"),
@@ -136,11 +144,8 @@ def plot_learning_curves(
                     ms=3,
                     label=label,
                 )
-        ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 1.5
-        ax.set_ylabel(metric)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        _label_line_plot(ax, "epoch", metric)
     fig.tight_layout()
     return fig
 
@@ -164,10 +169,7 @@ def plot_range_test(curve: pd.DataFrame) -> Figure:
     ax.set_xscale("log")
     # Past the lowest point the loss explodes; a cap keeps the useful part readable.
     ax.set_ylim(0, 1.5 * curve["smoothed"].iloc[0])
-    ax.set_xlabel("learning rate (log scale)")
-    ax.set_ylabel("training loss")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    _label_line_plot(ax, "learning rate (log scale)", "training loss")
     fig.tight_layout()
     return fig
 
@@ -576,9 +578,10 @@ def plot_accuracy_against_epsilon(
         ax.plot(epsilons, 100 * np.asarray(accuracy), "-o", ms=4, label=name)
     ax.axhline(10, color="grey", ls=":", lw=1, label="chance (10%)")
     ax.set_ylim(0, 100)
-    ax.set_xlabel("epsilon: the largest change to any pixel (pixels from 0 to 1)")
-    ax.set_ylabel("accuracy on perturbed digits (%)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    _label_line_plot(
+        ax,
+        "epsilon: the largest change to any pixel (pixels from 0 to 1)",
+        "accuracy on perturbed digits (%)",
+    )
     fig.tight_layout()
     return fig

@@ -291,9 +291,12 @@ FAST_PEAK_RATE = 0.01
 
 
 # Defined in lesson 07, notebooks/07_training_fast.ipynb
-def train_fast(data: PreparedMnist, **options) -> TrainingRun:
+def train_fast(
+    data: PreparedMnist, build: Callable[[], keras.Model] = build_small_cnn, **options
+) -> TrainingRun:
     """Lesson 07's fast recipe: the small CNN for one epoch of 128-image batches, one cycle up to
-    0.01, short-memory Adam, 64 steps per call. `options` replace any of these settings."""
+    0.01, short-memory Adam, 64 steps per call. `build` makes another network to train the same
+    way; `options` replace any of these settings."""
     recipe = dict(
         loss="sparse_categorical_crossentropy",
         epochs=1,
@@ -303,7 +306,7 @@ def train_fast(data: PreparedMnist, **options) -> TrainingRun:
         optimizer=fast_adam,
         steps_per_execution=64,
     )
-    return train(build_small_cnn, data, **{**recipe, **options})
+    return train(build, data, **{**recipe, **options})
 
 
 # Defined in lesson 07, notebooks/07_training_fast.ipynb
