@@ -127,7 +127,7 @@ class DigitPad:
         clear.on_click(lambda _: self.clear())
         self.verdict = widgets.HTML()
         self.verdict.add_class("digit-pad-verdict")
-        self.input_view = widgets.Image(format="png", width=28 * INPUT_ZOOM)
+        self.input_view = widgets.Image(format="png", width=IMAGE_SHAPE[1] * INPUT_ZOOM)
         self.input_view.layout.border = "1px solid #888"
         self.bars = [
             widgets.FloatProgress(min=0, max=1, description=str(digit))

@@ -68,7 +68,8 @@ class LiteRTModel:
         """
         images = _checked_images(images)
         if self._batch != len(images):
-            self._interpreter.resize_tensor_input(self._input["index"], [len(images), 28, 28, 1])
+            batch_shape = [len(images), *IMAGE_SHAPE, 1]
+            self._interpreter.resize_tensor_input(self._input["index"], batch_shape)
             self._interpreter.allocate_tensors()
             self._batch = len(images)
         self._interpreter.set_tensor(self._input["index"], self._quantized(images))
