@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 # Run everything with the virtual environment first on PATH, so Jupyter finds its kernel there.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test unit lint format notebooks benchmark ablation data examples clean oldest colab \
-	browser-check
+.PHONY: lab test unit lint format notebooks benchmark ablation series data examples clean oldest \
+	colab browser-check
 
 # JupyterLab refuses to start as root (common in containers) unless told it is intended.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -35,6 +35,10 @@ notebooks: $(VENV)/installed  ## re-run every notebook headless; refresh outputs
 
 benchmark: $(VENV)/installed  ## time the recipes of 02-06, their seed spread and Keras's defaults (~75 min)
 	$(BIN)/python -m benchmarks.recipes
+	$(BIN)/python -m tools.notebooks sync
+
+series: $(VENV)/installed  ## time every lesson, the whole series and the test command (~75 min)
+	$(BIN)/python -m benchmarks.series
 	$(BIN)/python -m tools.notebooks sync
 
 ablation: $(VENV)/installed  ## lessons 07 and 08: seeds, ensembles and the ablation (~50 min)

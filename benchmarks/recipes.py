@@ -7,8 +7,7 @@ Everything is measured in one run, so the ratios compare like with like on a noi
 
 1. The machine's fp32 peak: TensorFlow multiplying two 4096x4096 matrices, best of 10, at the start
    and again at the end (the higher is the peak; a large gap means the machine was busy).
-2. The whole series: every lesson top to bottom in a fresh kernel, seed 42, as the tests run it.
-3. Each recipe with seeds 42, 1 and 2, by calling the lesson's own training function (imported
+2. Each recipe with seeds 42, 1 and 2, by calling the lesson's own training function (imported
    from mnist_course.recipes, where each lesson's ``# @save`` cells put it), and right after each,
    the same recipe and seed with Keras's defaults: ``steps_per_execution=1``, the one setting in
    which the course's training differs from a plain ``fit`` on NumPy arrays. The speed-up is the
@@ -27,7 +26,6 @@ import functools
 import json
 import platform
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +36,7 @@ import pandas as pd
 import tensorflow as tf
 
 from mnist_course.data import VALIDATION_SIZE, prepare_mnist
-from mnist_course.paths import OUTPUT_DIR_VARIABLE, output_root
+from mnist_course.paths import output_root
 from mnist_course.performance import available_cores, forward_flops
 from mnist_course.recipes import (
     train_cnn,
@@ -54,8 +52,6 @@ from mnist_course.results import (
     record_seed_run,
     score_on_test_set,
 )
-from mnist_course.seeding import SEED_VARIABLE
-from tools import notebooks as notebook_tool
 
 #: Each recipe of lessons 02-06 by the name its lesson records it under.
 RECIPES: dict[str, Callable[..., TrainingRun]] = {
@@ -87,18 +83,6 @@ def matmul_peak(size: int = 4096, repeats: int = 10) -> float:
         tf.linalg.matmul(a, b).numpy()
         best = min(best, time.perf_counter() - started)
     return 2 * size**3 / best
-
-
-def run_series() -> dict[str, float]:
-    """Each lesson top to bottom in a fresh kernel, with the course's seed, in a scratch output
-    folder (as the tests run them); returns the seconds each took."""
-    seconds = {}
-    for path in notebook_tool.notebook_paths():
-        with tempfile.TemporaryDirectory() as scratch:
-            started = time.perf_counter()
-            notebook_tool.execute(path, {SEED_VARIABLE: "42", OUTPUT_DIR_VARIABLE: scratch})
-            seconds[path.stem] = time.perf_counter() - started
-    return seconds
 
 
 def measure(model: str, seed: int, pipeline: str, data) -> dict[str, object]:
@@ -186,7 +170,7 @@ def machine() -> dict[str, object]:
 
 
 def markdown(table: pd.DataFrame, facts: dict) -> str:
-    """The summary the README quotes: the machine, the peak, one row per recipe, the series."""
+    """The summary the README quotes: the machine, the peak, one row per recipe."""
     rows = pd.DataFrame(
         {
             "training (s)": table.training_seconds.round(0).astype(int),
@@ -206,7 +190,6 @@ def markdown(table: pd.DataFrame, facts: dict) -> str:
         index=table.index,
     )
     info = facts["machine"]
-    series = facts["series"]
     agreeing = facts["agrees_with_lessons"]
     lines = [
         f"Measured by `python -m benchmarks.recipes` on {info['cpu']}, {info['cores']} cores, "
@@ -214,8 +197,6 @@ def markdown(table: pd.DataFrame, facts: dict) -> str:
         "",
         f"- fp32 matrix-multiply peak: {facts['peak_gflops']:.0f} GFLOP/s "
         f"(start {facts['peak_gflops_start']:.0f}, end {facts['peak_gflops_end']:.0f}).",
-        f"- The whole series, {len(series['notebooks'])} lessons top to bottom: "
-        f"{series['total_seconds'] / 60:.1f} min.",
         f"- Every figure is a mean over seeds {', '.join(map(str, SEEDS))}, each trained by the "
         "lesson's own function. The speed-up is the mean training time with Keras's defaults "
         'over the course\'s; "same accuracy": both gave the same test accuracy with every seed.',
@@ -238,11 +219,6 @@ def main() -> None:
 
     peak_start = matmul_peak()
     progress(f"fp32 matmul peak {peak_start / 1e9:.0f} GFLOP/s")
-    series = run_series()
-    for stem, seconds in series.items():
-        progress(f"series: {stem} ran in {seconds:.0f} s")
-    progress(f"the whole series ran in {sum(series.values()) / 60:.1f} min")
-
     data = prepare_mnist()
     runs = []
     for model in RECIPES:
@@ -263,7 +239,6 @@ def main() -> None:
         "peak_gflops": max(peak_start, peak_end) / 1e9,
         "peak_gflops_start": peak_start / 1e9,
         "peak_gflops_end": peak_end / 1e9,
-        "series": {"notebooks": series, "total_seconds": sum(series.values())},
         "agrees_with_lessons": agrees_with_lessons(frame, load_results()),
     }
     clear_seed_runs(*RECIPES)  # this run's seeds replace the last run's

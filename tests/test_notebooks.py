@@ -14,6 +14,7 @@ import nbformat
 import pytest
 from packaging.version import Version
 
+from mnist_course.performance import duration_text
 from tools import environments, exports
 from tools import notebooks as notebook_tool
 
@@ -216,7 +217,7 @@ def readme_block(name: str) -> str:
     return match.group(2)
 
 
-@pytest.mark.parametrize("name", ["results", "benchmark", "ablation", "exports"])
+@pytest.mark.parametrize("name", ["results", "benchmark", "ablation", "exports", "series"])
 def test_readme_blocks_say_what_the_recorded_results_say(name):
     assert readme_block(name) == notebook_tool.readme_blocks()[name], (
         f"README's {name} block differs from results/; run `python tools/notebooks.py sync`"
@@ -233,6 +234,20 @@ def test_readme_accuracies_are_the_recorded_ones():
     assert shown == {
         model: round(100 * result["test_accuracy"], 2) for model, result in recorded.items()
     }
+
+
+def test_readme_says_how_long_each_lesson_runs_as_the_series_benchmark_measured():
+    # Read back independently of the generator: the "runs in" cell of each lesson's row.
+    recorded = json.loads((ROOT / "results" / "series.json").read_text())["lessons"]
+    header, *rows = [
+        [cell.strip() for cell in line.split("|")]
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("| # |") or notebook_tool.LESSON_ROW.match(line)
+    ]
+    column = header.index("runs in")
+    shown = {re.search(r"notebooks/(\w+)\.ipynb", row[2]).group(1): row[column] for row in rows}
+    assert shown == {lesson: duration_text(recorded[lesson]) for lesson in shown}
+    assert set(shown) == {path.stem for path in PATHS}
 
 
 def test_the_recipes_module_is_what_the_lessons_export():

@@ -27,6 +27,7 @@ import pandas as pd
 from nbclient import NotebookClient
 
 from mnist_course.comparison import comparison_table, export_table
+from mnist_course.performance import duration_text
 from tools import exports
 from tools.colab_emulation import REPOSITORY_VARIABLE
 
@@ -198,7 +199,40 @@ def readme_blocks() -> dict[str, str]:
         "benchmark": (ROOT / "results" / "benchmark.md").read_text(),
         "ablation": (ROOT / "results" / "ablation.md").read_text(),
         "exports": export_table(load_json_table("exports.json")).to_markdown() + "\n",
+        "series": (ROOT / "results" / "series.md").read_text(),
     }
+
+
+#: A row of the README's table of lessons: '| 07 | [title](notebooks/07_....ipynb) | ...'.
+LESSON_ROW = re.compile(r"^\| \d\d \| \[[^\]]*\]\(notebooks/(?P<lesson>\d\d_\w+)\.ipynb\) \|")
+#: The column of that table that says how long each lesson runs (counted from 1).
+RUNS_IN_COLUMN = 4
+
+
+def lesson_run_times() -> dict[str, str]:
+    """How long each lesson runs, as the README's table of lessons says it: the series
+    benchmark's last record (results/series.json), not a figure typed in by hand."""
+    record = json.loads((ROOT / "results" / "series.json").read_text())
+    return {lesson: duration_text(seconds) for lesson, seconds in record["lessons"].items()}
+
+
+def with_run_times(readme: str, run_times: dict[str, str]) -> str:
+    """``readme`` with the "runs in" column of its table of lessons set from ``run_times``."""
+    lines = []
+    for line in readme.splitlines(keepends=True):
+        match = LESSON_ROW.match(line)
+        if match:
+            lesson = match.group("lesson")
+            if lesson not in run_times:
+                raise ValueError(
+                    f"results/series.json has no time for {lesson}: run "
+                    "`python -m benchmarks.series` to time every lesson"
+                )
+            cells = line.split("|")
+            cells[RUNS_IN_COLUMN] = f" {run_times[lesson]} "
+            line = "|".join(cells)
+        lines.append(line)
+    return "".join(lines)
 
 
 def load_json_table(name: str) -> pd.DataFrame:
@@ -214,8 +248,10 @@ def readme_block_pattern(name: str) -> re.Pattern:
 
 
 def sync_readme() -> bool:
-    """Rewrite the README's generated blocks; returns whether anything changed."""
+    """Rewrite the README's generated blocks and its lessons' run times; returns whether anything
+    changed."""
     text = original = README.read_text()
+    text = with_run_times(text, lesson_run_times())
     for name, block in readme_blocks().items():
         pattern = readme_block_pattern(name)
         if not pattern.search(text):

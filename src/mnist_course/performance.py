@@ -236,3 +236,12 @@ def milliseconds_per_image(
         if index >= warm_up:
             seconds.append(time.perf_counter() - started)
     return 1000 * float(np.median(seconds))
+
+
+def duration_text(seconds: float) -> str:
+    """A duration to the second, as the README's lesson table and the series benchmark show it:
+    '45 s', '3 min 05 s'. Minutes and seconds read at a glance where 185.3 s does not."""
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"a duration must be a finite number of seconds >= 0, got {seconds}")
+    whole = round(seconds)
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
