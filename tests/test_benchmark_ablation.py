@@ -2,6 +2,7 @@ import inspect
 import math
 
 from benchmarks import ablation as benchmark
+from mnist_course import paths, results
 from mnist_course.recipes import ACCURATE_VARIANTS, train, train_accurate
 
 
@@ -50,3 +51,21 @@ def test_summary_reports_time_to_99_and_the_spreads():
     assert "seeds 42, 43" in text
     row = next(line for line in text.splitlines() if line.startswith("| without augmentation"))
     assert "-0.2" in row
+
+
+def test_a_fast_only_run_keeps_lesson_08s_runs_in_the_order_a_full_run_records(
+    tmp_path, tmp_path_factory, monkeypatch
+):
+    monkeypatch.setenv(paths.OUTPUT_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setattr(results, "project_root", lambda: tmp_path_factory.mktemp("checkout"))
+    variants = list(ACCURATE_VARIANTS)
+    for variant in reversed(variants):  # recorded in another order than ACCURATE_VARIANTS'
+        for seed in (43, 42):
+            results.record_ablation_run("08_accurate", variant, seed, seconds=1.0)
+    for seed, accuracy in ((42, 0.9965), (45, 0.9957)):
+        results.record_seed_run("08_ensemble", seed, test_accuracy=accuracy)
+    runs, ensembles = benchmark.recorded_accurate_runs()
+    assert [(run["variant"], run["seed"]) for run in runs] == [
+        (variant, seed) for variant in variants for seed in (42, 43)
+    ]
+    assert ensembles == {"42": 0.9965, "45": 0.9957}
