@@ -33,11 +33,11 @@ format: $(VENV)/installed  ## let ruff rewrite the code and the notebooks' code 
 notebooks: $(VENV)/installed  ## re-run every notebook headless; refresh outputs, figures, results
 	$(BIN)/python -m tools.notebooks execute
 
-benchmark: $(VENV)/installed  ## time the recipes of 02-06, their seed spread and Keras's defaults (~75 min)
+benchmark: $(VENV)/installed  ## time the recipes of 02-06, their seed spread and Keras's defaults (~50 min)
 	$(BIN)/python -m benchmarks.recipes
 	$(BIN)/python -m tools.notebooks sync
 
-series: $(VENV)/installed  ## time every lesson, the whole series and the test command (~75 min)
+series: $(VENV)/installed  ## time every lesson, the whole series and the test command (~55 min)
 	$(BIN)/python -m benchmarks.series
 	$(BIN)/python -m tools.notebooks sync
 

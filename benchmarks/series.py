@@ -1,7 +1,7 @@
 """Time the whole series on this machine: each lesson as `make notebooks` runs it, the series in
 all, and the README's test command, with the previous run's figures beside the new ones.
 
-    python -m benchmarks.series                  (about 75 min on 2 cores: 35 lessons, 40 tests)
+    python -m benchmarks.series                  (about 55 min on 2 cores)
     python -m benchmarks.series --lessons-only   (the lessons alone, without the test command)
 
 Each lesson runs top to bottom in a fresh kernel with the course's seed, as `make notebooks` and
