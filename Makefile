@@ -39,7 +39,6 @@ benchmark: $(VENV)/installed  ## time the recipes of 02-06, their seed spread an
 
 series: $(VENV)/installed  ## time every lesson, the whole series and the test command (~55 min)
 	$(BIN)/python -m benchmarks.series
-	$(BIN)/python -m tools.notebooks sync
 
 ablation: $(VENV)/installed  ## lessons 07 and 08: seeds, ensembles and the ablation (~50 min)
 	$(BIN)/python -m benchmarks.ablation
