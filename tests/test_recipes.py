@@ -16,6 +16,7 @@ from mnist_course.recipes import (
     build_mlp_512,
     build_mlp_baseline,
     build_small_cnn,
+    build_strided_cnn,
     cosine_decay,
     one_cycle,
     train,
@@ -36,17 +37,36 @@ from mnist_course.seeding import set_seed
         (lambda: build_cnn(batch_norm=False), 218_490),
         (lambda: build_cnn(batch_norm=True), 219_162),
         (build_small_cnn, 212_682),
+        (build_strided_cnn, 239_642),
     ],
 )
 def test_each_network_has_the_size_its_lesson_counts(build, parameters):
     assert build().count_params() == parameters
 
 
-def test_batchnorm_replaces_the_bias_of_the_layer_before_it():
-    layers = build_cnn(batch_norm=True).layers
+@pytest.mark.parametrize("build", [lambda: build_cnn(batch_norm=True), build_strided_cnn])
+def test_batchnorm_replaces_the_bias_of_the_layer_before_it(build):
+    layers = build().layers
     for before, after in zip(layers, layers[1:]):
         if isinstance(after, keras.layers.BatchNormalization):
             assert not before.use_bias, before.name
+
+
+def test_the_strided_cnn_halves_the_image_by_convolution_not_pooling():
+    network = build_strided_cnn()
+    strided = [layer for layer in network.layers if getattr(layer, "strides", (1, 1)) == (2, 2)]
+    assert [layer.output.shape[1:3] for layer in strided] == [(14, 14), (7, 7)]
+    assert all(isinstance(layer, keras.layers.Conv2D) for layer in strided)
+    assert not any(isinstance(layer, keras.layers.Dropout) for layer in network.layers)
+
+
+def test_the_strided_cnn_drops_out_after_each_block_and_the_dense_layer_only_when_asked():
+    rates = [
+        layer.rate
+        for layer in build_strided_cnn(dropout=0.4).layers
+        if isinstance(layer, keras.layers.Dropout)
+    ]
+    assert rates == [0.4, 0.4, 0.4]
 
 
 def test_cosine_decay_falls_from_the_rate_to_zero():
