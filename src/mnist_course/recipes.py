@@ -336,12 +336,13 @@ def build_augmentation() -> keras.Sequential:
 
 
 # Defined in lesson 08, notebooks/08_how_far_accuracy.ipynb
-def build_strided_cnn(dropout: float = 0.0) -> keras.Sequential:
-    """Lesson 06's BatchNorm CNN with learned pooling: the second convolution of each block is 5x5
-    with stride 2 in place of 2x2 max pooling. `dropout` > 0 adds Dropout after each block and
-    after the dense layer, as the public recipes do."""
+def build_strided_cnn(dropout: float = 0.0, strided_size: int = 3) -> keras.Sequential:
+    """Lesson 06's BatchNorm CNN with learned pooling: the second convolution of each block moves
+    with a stride of 2 in place of 2x2 max pooling. `strided_size` sets that convolution's kernel
+    and `dropout` > 0 adds Dropout after each block and after the dense layer, as the public
+    recipes do."""
 
-    def convolution(filters: int, size: int, strides: int = 1) -> list[keras.layers.Layer]:
+    def convolution(filters: int, size: int = 3, strides: int = 1) -> list[keras.layers.Layer]:
         return [
             keras.layers.Conv2D(filters, size, strides, padding="same", use_bias=False),
             keras.layers.BatchNormalization(),
@@ -351,7 +352,7 @@ def build_strided_cnn(dropout: float = 0.0) -> keras.Sequential:
     dropped = [keras.layers.Dropout(dropout)] if dropout else []
     layers = [keras.Input(shape=(28, 28, 1))]
     for filters in (16, 32):
-        layers += [*convolution(filters, 3), *convolution(filters, 5, strides=2), *dropped]
+        layers += [*convolution(filters), *convolution(filters, strided_size, 2), *dropped]
     layers += [keras.layers.Flatten(), keras.layers.Dense(128, use_bias=False)]
     layers += [keras.layers.BatchNormalization(), keras.layers.ReLU(), *dropped]
     layers.append(keras.layers.Dense(10, activation="softmax"))
@@ -409,6 +410,7 @@ ACCURATE_VARIANTS = {
     "constant learning rate (Adam's default 0.001)": {"schedule": None, "learning_rate": 1e-3},
     "max pooling (lesson 06's CNN)": {"network": functools.partial(build_cnn, batch_norm=True)},
     "with dropout 0.4": {"network": functools.partial(build_strided_cnn, dropout=0.4)},
+    "5x5 strided convolutions": {"network": functools.partial(build_strided_cnn, strided_size=5)},
     "lesson 07's small CNN": {"network": build_small_cnn},
 }
 
