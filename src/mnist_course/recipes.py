@@ -370,7 +370,7 @@ def train_accurate(
     **options,
 ) -> TrainingRun:
     """Lesson 08's recipe: the strided BatchNorm CNN behind augmentation layers, label smoothing,
-    one cycle up to 0.01 over 8 epochs of 128. `network` builds another network to train the same
+    one cycle up to 0.01 over 10 epochs of 128. `network` builds another network to train the same
     way, and `options` replace any of `train`'s settings."""
     seed = course_seed() if seed is None else seed
 
@@ -385,7 +385,7 @@ def train_accurate(
     recipe = dict(
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
         one_hot=True,
-        epochs=8,
+        epochs=10,
         batch_size=128,
         learning_rate=0.01,
         schedule=functools.partial(one_cycle, warmup=0.15),
