@@ -150,7 +150,7 @@ def test_the_command_prints_only_its_answers_and_its_own_errors():
     process's stderr below Python; the command hides them and keeps its own error messages."""
     result = run_module("predict", str(EXAMPLES / "3_chalk.jpg"), "missing.png", "--top", "1")
     assert result.returncode == 1
-    assert result.stdout == f"{EXAMPLES / '3_chalk.jpg'}: 3 (92.6%)\n"
+    assert result.stdout == f"{EXAMPLES / '3_chalk.jpg'}: 3 (91.9%)\n"
     assert result.stderr == "error: missing.png: no such file; check the path\n"
 
 
