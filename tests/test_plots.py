@@ -347,3 +347,23 @@ def test_accuracy_against_epsilon_draws_one_curve_per_model_in_percent():
     assert ax.get_ylim() == (0, 100)
     with pytest.raises(ValueError, match="'plain' has 2 accuracies for 3 epsilons"):
         plot_accuracy_against_epsilon(epsilons, {"plain": [0.9, 0.5]})
+
+
+def test_accuracy_against_cost_keeps_the_labels_of_neighbouring_models_apart():
+    # 07_fast and 06_cnn_plain as recorded: near-equal parameters and accuracy; 08 at the edge.
+    results = pd.DataFrame(
+        {
+            "parameters": [210_000, 219_162, 650_000, 101_770],
+            "training_seconds": [4.0, 85.0, 600.0, 23.0],
+            "test_accuracy": [0.9925, 0.9922, 0.9960, 0.9813],
+        },
+        index=["07_fast", "06_cnn_plain", "08_ensemble", "03_dropout"],
+    )
+    fig = plot_accuracy_against_cost(results)
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        boxes = [text.get_window_extent(renderer) for text in ax.texts]
+        frame = ax.get_window_extent(renderer)
+        assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+        assert all(frame.x0 <= box.x0 and box.x1 <= frame.x1 for box in boxes)
+    assert [text.get_text() for text in fig.axes[0].texts][:2] == ["07_fast", "06_cnn_plain"]

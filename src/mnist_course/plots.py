@@ -307,7 +307,27 @@ def plot_accuracy_against_cost(results: pd.DataFrame) -> Figure:
         ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel("test accuracy (%)")
     fig.tight_layout()
+    for ax in axes:
+        _keep_labels_apart(ax)
     return fig
+
+
+def _keep_labels_apart(ax: plt.Axes) -> None:
+    """Move a point's label below it, or to its left, where above-right it would cover another
+    label or leave the axes: models of near-equal cost and accuracy would otherwise be unreadable.
+    The labels are placed from the top down, so the higher point keeps the usual place."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed = []
+    for text in sorted(ax.texts, key=lambda text: -text.xy[1]):
+        for offset, alignment in (((5, 4), "left"), ((5, -11), "left"), ((-5, 4), "right")):
+            text.set_position(offset)
+            text.set_horizontalalignment(alignment)
+            box = text.get_window_extent(renderer)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1
+            if inside and not any(box.overlaps(other) for other in placed):
+                break
+        placed.append(box)
 
 
 def plot_time_to_accuracy(
