@@ -315,7 +315,8 @@ def plot_accuracy_against_cost(results: pd.DataFrame) -> Figure:
 def _keep_labels_apart(ax: plt.Axes) -> None:
     """Move a point's label below it, or to its left, where above-right it would cover another
     label or leave the axes: models of near-equal cost and accuracy would otherwise be unreadable.
-    The labels are placed from the top down, so the higher point keeps the usual place."""
+    The labels are placed from the top down, so the higher point keeps the usual place; where no
+    place is free, the label stays on the left."""
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     placed = []
